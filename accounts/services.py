@@ -1,0 +1,237 @@
+"""Writes for people and tenants."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import ExpertProfile, Invitation, Membership, Organization, User
+from softwaresupp.events import event_record
+from softwaresupp.notifications import absolute_url, notify
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organization"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def organization_create(
+    *, actor: User, name: str, time_zone: str = "UTC", billing_email: str = ""
+) -> Organization:
+    """A new tenant, with ``actor`` as its first owner."""
+    organization = Organization(
+        name=name.strip(),
+        slug=_unique_slug(name),
+        time_zone=time_zone,
+        billing_email=billing_email or actor.email,
+    )
+    organization.full_clean()
+    organization.save()
+    Membership.objects.create(user=actor, organization=organization, role=Membership.Role.OWNER)
+    event_record(actor=actor, target=organization, verb="created", organization=organization)
+    return organization
+
+
+def _require_owner(actor: User, organization: Organization) -> None:
+    if actor.is_staff:
+        return
+    if not Membership.objects.filter(
+        user=actor, organization=organization, role=Membership.Role.OWNER
+    ).exists():
+        raise PermissionDenied("Only the organization's owners can manage its members.")
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organization: Organization, email: str, role: str
+) -> Invitation:
+    """Invite someone by email; the link lets them set a password and join."""
+    _require_owner(actor, organization)
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member of the organization."})
+    if Invitation.objects.filter(
+        organization=organization, email=email, status=Invitation.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            {"email": "An invitation to this address is already waiting to be accepted."}
+        )
+    invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
+    invitation.full_clean()
+    invitation.save()
+    event_record(
+        actor=actor, target=invitation, verb="invited", organization=organization, note=email
+    )
+    notify(
+        template="invitation",
+        recipients=[email],
+        context={
+            "organization": organization.name,
+            "inviter": str(actor),
+            "accept_url": absolute_url(
+                reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
+            ),
+            "expires_at": invitation.expires_at,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _require_owner(actor, invitation.organization)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError("Only a pending invitation can be revoked.")
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    event_record(
+        actor=actor,
+        target=invitation,
+        verb="revoked",
+        organization=invitation.organization,
+        changes={"status": (Invitation.Status.PENDING, Invitation.Status.REVOKED)},
+    )
+    return invitation
+
+
+def _mark_email_verified(user: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
+) -> User:
+    """Join the organization. A new person gets an account with the password they chose;
+    the emailed link proves the address, so it counts as verified."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.can_accept():
+        raise ValidationError(
+            "This invitation is no longer valid. Ask the organization's owner for a new one."
+        )
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                "An account with this email exists: sign in first, then open the link again."
+            )
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
+        )
+    _mark_email_verified(user)
+    Membership.objects.get_or_create(
+        user=user, organization=invitation.organization, defaults={"role": invitation.role}
+    )
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_at"])
+    event_record(
+        actor=user,
+        target=invitation,
+        verb="accepted",
+        organization=invitation.organization,
+        changes={"status": (Invitation.Status.PENDING, Invitation.Status.ACCEPTED)},
+    )
+    return user
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=membership.pk)
+    )
+    _require_owner(actor, membership.organization)
+    if membership.role == Membership.Role.OWNER:
+        owners = Membership.objects.filter(
+            organization=membership.organization, role=Membership.Role.OWNER
+        )
+        if owners.count() == 1:
+            raise ValidationError("An organization keeps at least one owner.")
+    event_record(
+        actor=actor,
+        target=membership.organization,
+        verb="member removed",
+        organization=membership.organization,
+        note=membership.user.email,
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, first_name: str, last_name: str, time_zone: str
+) -> User:
+    if actor.pk != user.pk and not actor.is_staff:
+        raise PermissionDenied
+    changes = {}
+    for field, value in (
+        ("first_name", first_name),
+        ("last_name", last_name),
+        ("time_zone", time_zone),
+    ):
+        if getattr(user, field) != value:
+            changes[field] = (getattr(user, field), value)
+            setattr(user, field, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(changes) or None)
+    if changes:
+        event_record(actor=actor, target=user, verb="updated", changes=changes)
+    return user
+
+
+@transaction.atomic
+def expert_profile_create(
+    *,
+    actor: User | None,
+    user: User,
+    region: str,
+    country: str,
+    hourly_rate,
+    availability: str = ExpertProfile.Availability.FULL_TIME,
+    skills=(),
+    certified_at=None,
+) -> ExpertProfile:
+    """Make ``user`` an expert; the mailbox address is assigned on creation (R-MAILBOX)."""
+    profile = ExpertProfile(
+        user=user,
+        region=region,
+        country=country,
+        hourly_rate=hourly_rate,
+        availability=availability,
+        certified_at=certified_at,
+    )
+    profile.full_clean(exclude=["mailbox"])
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                profile.mailbox = ""
+                profile.save()
+            break
+        except IntegrityError:
+            # Another expert with the same name took the address between look-up and insert.
+            if attempt == 2:
+                raise
+    profile.skills.set(skills)
+    event_record(actor=actor, target=profile, verb="created", note=profile.mailbox)
+    return profile

@@ -1,0 +1,36 @@
+"""Writing to and reading from the one event log."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from softwaresupp.models import Event
+
+
+def _display(value) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def event_record(
+    *, actor, target, verb: str, changes: dict | None = None, organization=None, note: str = ""
+) -> Event:
+    """Append one event; ``changes`` is ``{field: (from, to)}``."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return Event.objects.create(
+        actor=actor,
+        organization=organization,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=target.pk,
+        verb=verb,
+        changes={k: [_display(a), _display(b)] for k, (a, b) in (changes or {}).items()},
+        note=note,
+    )
+
+
+def event_list_for(target):
+    """The history of one object, newest first."""
+    return Event.objects.filter(
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=target.pk,
+    ).select_related("actor")

@@ -1,0 +1,130 @@
+"""``manage.py start``: the whole platform in one command.
+
+Migrates, loads the demo data, then runs the web server, a Celery worker and Celery beat
+side by side until Ctrl-C (or SIGTERM), which stops all three.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed demo data and run web, worker and beat together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--no-seed", action="store_true", help="Skip the demo data.")
+
+    def handle(self, *args, host, port, no_seed, **options):
+        self._prepare_var_dirs()
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Database is migrated."))
+        if not no_seed:
+            call_command("seed_demo", verbosity=0)
+            self._print_logins(host, port)
+        self._run_processes(host, port)
+
+    def _prepare_var_dirs(self):
+        broker = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        folders = [
+            settings.VAR_DIR,
+            settings.VAR_DIR / "cache",
+            settings.STATIC_ROOT,
+            settings.MEDIA_ROOT,
+        ]
+        folders += [broker[key] for key in ("data_folder_in", "processed_folder") if key in broker]
+        for folder in folders:
+            os.makedirs(folder, exist_ok=True)
+
+    def _print_logins(self, host, port):
+        from accounts.demo import DEMO_PASSWORD, logins
+
+        url = f"http://{host}:{port}"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"SoftwareSupp is starting at {url}/"))
+        self.stdout.write(f"Health: {url}/healthz   Admin: {url}/admin/")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, role in logins():
+            self.stdout.write(f"  {email:<28} {role}")
+        self.stdout.write("Press Ctrl-C to stop the web server, the worker and beat.\n")
+        self.stdout.flush()
+
+    def _run_processes(self, host, port):
+        python = sys.executable
+        manage = str(settings.BASE_DIR / "manage.py")
+        commands = {
+            "web": [python, manage, "runserver", f"{host}:{port}", "--noreload"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "softwaresupp",
+                "worker",
+                "--pool=solo",
+                "-l",
+                "info",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "softwaresupp",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+        }
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "softwaresupp.settings.local"
+            ),
+        }
+        processes = {
+            name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR)
+            for name, cmd in commands.items()
+        }
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            if stopping:
+                return
+            stopping = True
+            self.stdout.write("\nStopping web, worker and beat…")
+            for process in processes.values():
+                if process.poll() is None:
+                    process.terminate()
+            deadline = time.monotonic() + 10
+            for process in processes.values():
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    self.stderr.write(
+                        f"The {name} process exited ({process.returncode}); stopping the rest."
+                    )
+                    exit_code = process.returncode or 1
+                    stop()
+                    break
+            time.sleep(0.5)
+        sys.exit(exit_code)

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from softwaresupp import health, views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "SoftwareSupp administration"
+admin.site.site_title = "SoftwareSupp admin"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+]
+
+handler404 = "softwaresupp.views.error_404"
+handler403 = "softwaresupp.views.error_403"

@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("projects.urls")),
+    path("", include("projects.query_urls")),
+    path("", include("timesheets.urls")),
 ]
 
 handler404 = "softwaresupp.views.error_404"

@@ -4,9 +4,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app may have a ``demo`` module with ``seed(world)``; they run in this order and each
-# is idempotent on its own, so a later app's demo data also reaches an older database.
-DEMO_APPS = ["accounts", "projects", "timesheets", "payments", "leads", "onboarding", "surveys"]
+# Demo modules, each with ``seed(world)``, run in this order (later ones use what earlier
+# ones put in ``world``). Each is idempotent on its own, so a later module's demo data also
+# reaches an older database.
+DEMO_MODULES = [
+    "accounts.demo",
+    "projects.demo",
+    "timesheets.demo",
+    "projects.demo_queries",
+    "payments.demo",
+    "leads.demo",
+    "onboarding.demo",
+    "surveys.demo",
+]
 
 
 class Command(BaseCommand):
@@ -15,10 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         world: dict = {}
         with transaction.atomic():
-            for app in DEMO_APPS:
-                if importlib.util.find_spec(f"{app}.demo") is None:
+            for module in DEMO_MODULES:
+                if importlib.util.find_spec(module) is None:
                     continue
-                importlib.import_module(f"{app}.demo").seed(world)
+                importlib.import_module(module).seed(world)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if options["verbosity"] >= 1:
             from accounts.demo import DEMO_PASSWORD, logins

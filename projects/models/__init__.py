@@ -1,0 +1,6 @@
+"""Projects, assignments, sprints and tasks (core), the board's extras and queries.
+
+Models are split by area; import them from ``projects.models``.
+"""
+
+from projects.models.core import Assignment, Project, Sprint, Task  # noqa: F401

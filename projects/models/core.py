@@ -1,0 +1,268 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TIME_ZONE_CHOICES, Organization, Skill, validate_time_zone
+
+
+def _today_utc() -> date:
+    return timezone.now().date()
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """R-TENANT: staff see all; customers their organizations' projects; experts a
+        project only while an assignment of theirs covers today."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        today = _today_utc()
+        return self.filter(
+            Q(organization__memberships__user=user)
+            | Q(
+                pk__in=Assignment.objects.filter(expert=user, starts_on__lte=today)
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                .values("project_id")
+            )
+        ).distinct()
+
+
+class Project(models.Model):
+    class EngagementType(models.TextChoices):
+        FULL_TIME = "full_time", "Full time"
+        PART_TIME = "part_time", "Part time"
+        HOURLY = "hourly", "Hourly"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"  # being planned (e.g. from a lead), no work yet
+        ACTIVE = "active", "Active"  # sprints run, hours are logged
+        PAUSED = "paused", "Paused"  # on hold; history kept
+        CLOSED = "closed", "Closed"  # finished
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="projects"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="projects", verbose_name="technology"
+    )
+    engagement_type = models.CharField(
+        max_length=16, choices=EngagementType.choices, default=EngagementType.HOURLY
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
+    )
+    communication_channel = models.CharField(
+        max_length=16, choices=Channel.choices, default=Channel.EMAIL
+    )
+    communication_handle = models.CharField(
+        max_length=200, blank=True, help_text="Address, channel or handle on the preferred channel."
+    )
+    staging_url = models.URLField(blank=True)
+    production_url = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="project_unique_name_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:board", kwargs={"pk": self.pk})
+
+
+class Assignment(models.Model):
+    """An expert on a project for a span of days; while it lasts, the expert sees the project."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"  # plans sprints, first contact for the customer
+        MEMBER = "member", "Member"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    starts_on = models.DateField(default=_today_utc)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "-role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.expert} on {self.project} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.project_id and not self.organization_id:
+            self.organization_id = self.project.organization_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if (
+            self.project_id
+            and self.organization_id
+            and self.project.organization_id != self.organization_id
+        ):
+            raise ValidationError("The assignment's organization must be the project's.")
+        if self.expert_id and not hasattr(self.expert, "expert_profile"):
+            raise ValidationError({"expert": "Only experts of the network can be assigned."})
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class Sprint(models.Model):
+    """A week of work, Monday to Sunday in the project's time zone (R-SPRINT)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"  # current or upcoming week
+        CLOSED = "closed", "Closed"  # ended; unfinished tasks moved to the next sprint
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sprints")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField(help_text="A Monday.")
+    ends_on = models.DateField(help_text="The Sunday after starts_on.")
+    goal = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "starts_on"], name="sprint_one_per_project_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="sprint_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · week of {self.starts_on:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.project_id and not self.organization_id:
+            self.organization_id = self.project.organization_id
+        super().save(*args, **kwargs)
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
+
+class Task(models.Model):
+    class Kind(models.TextChoices):
+        TASK = "task", "Task"
+        BUG = "bug", "Bug"
+        MILESTONE = "milestone", "Milestone"
+        ADDITIONAL_WORK = "additional_work", "Additional work"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"  # submitted, not yet estimated (R-ESTIMATE)
+        TODO = "todo", "To do"  # estimated and planned
+        IN_PROGRESS = (
+            "in_progress",
+            "In progress",
+        )  # being worked on; hours expected weekly (R-HOURS)
+        DONE = "done", "Done"  # delivered; has hours logged (R-HOURS)
+        CANCELLED = "cancelled", "Cancelled"  # dropped; no more hours
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    sprint = models.ForeignKey(
+        Sprint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        help_text="Empty: in the backlog.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TASK)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+    )
+    estimate_hours = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    first_estimate_hours = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    due_on = models.DateField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order within its column.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_tasks",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "position", "id"]
+        indexes = [models.Index(fields=["project", "sprint", "status", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimate_hours__isnull=True) | Q(estimate_hours__gt=0),
+                name="task_estimate_positive",
+            ),
+            # R-ESTIMATE: nothing is planned without an estimate.
+            models.CheckConstraint(
+                condition=~Q(status="todo") | Q(estimate_hours__gt=0), name="task_todo_has_estimate"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.project_id and not self.organization_id:
+            self.organization_id = self.project.organization_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:task_detail", kwargs={"pk": self.pk})

@@ -4,3 +4,4 @@ Models are split by area; import them from ``projects.models``.
 """
 
 from projects.models.core import Assignment, Project, Sprint, Task  # noqa: F401
+from projects.models.queries import Query  # noqa: F401

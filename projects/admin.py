@@ -51,3 +51,7 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assignee", "project"]
     readonly_fields = ["first_estimate_hours", "author", "created_at"]
     exclude = ["organization"]
+
+
+# Queries keep their admin beside their other modules; imported here for autodiscovery.
+from projects import admin_queries  # noqa: E402, F401

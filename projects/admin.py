@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from projects.models import Assignment, Project, Sprint, Task
+from projects.models import (
+    Assignment,
+    Project,
+    ProjectUpdate,
+    Release,
+    Sprint,
+    Task,
+    TaskComment,
+    WeeklySummary,
+)
 
 
 class AssignmentInline(admin.TabularInline):
@@ -37,10 +46,21 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(Sprint)
 class SprintAdmin(admin.ModelAdmin):
-    list_display = ["project", "starts_on", "ends_on", "status"]
+    list_display = ["project", "starts_on", "ends_on", "status", "rolled_over_count"]
     list_filter = ["status", "project__organization"]
     search_fields = ["project__name", "goal"]
     date_hierarchy = "starts_on"
+    # Weeks are opened and closed by the rollover job (R-SPRINT), not by hand.
+    readonly_fields = [
+        "project",
+        "starts_on",
+        "ends_on",
+        "status",
+        "closed_at",
+        "rolled_over_count",
+        "rolled_over_estimate_hours",
+    ]
+    exclude = ["organization"]
 
 
 @admin.register(Task)
@@ -51,6 +71,69 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assignee", "project"]
     readonly_fields = ["first_estimate_hours", "author", "created_at"]
     exclude = ["organization"]
+
+    # Read-only: tasks change on the board, where R-ESTIMATE and R-HOURS are checked and
+    # every change lands in the task's history.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskComment)
+class TaskCommentAdmin(admin.ModelAdmin):
+    list_display = ["task", "author", "created_at"]
+    list_filter = ["task__project__organization"]
+    search_fields = ["body", "task__title"]
+    raw_id_fields = ["task", "author"]
+    exclude = ["organization"]
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(admin.ModelAdmin):
+    """Read-only: updates are posted on the board, where they are emailed (R-MILESTONE)."""
+
+    list_display = ["task", "kind", "project", "author", "created_at"]
+    list_filter = ["kind", "project__organization"]
+    search_fields = ["body", "task__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """Read-only: each step is taken on the board so it lands in the log (R-RELEASE)."""
+
+    list_display = ["title", "project", "stage", "stage_changed_at"]
+    list_filter = ["stage", "project__organization"]
+    search_fields = ["title", "notes", "project__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WeeklySummary)
+class WeeklySummaryAdmin(admin.ModelAdmin):
+    """Read-only: written and emailed once per project and week by the job (R-SUMMARY)."""
+
+    list_display = ["project", "week_starts_on", "sent_at", "recipient_count"]
+    list_filter = ["project__organization"]
+    search_fields = ["project__name", "project__organization__name"]
+    date_hierarchy = "week_starts_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Queries keep their admin beside their other modules; imported here for autodiscovery.

@@ -7,3 +7,36 @@ late gives the same result as running it once on time. Apps add their entries he
 from celery.schedules import crontab  # noqa: F401  (used by the entries apps add)
 
 BEAT_SCHEDULE: dict[str, dict] = {}
+
+# R-QUERY-1H: warnings 15 minutes before the first-response deadline, breach alerts at it.
+BEAT_SCHEDULE["query-alerts"] = {
+    "task": "projects.tasks.queries.query_alerts_task",
+    "schedule": crontab(),  # every minute
+    "options": {"expires": 55},
+}
+
+# R-SPRINT / R-SUMMARY: weeks end at midnight in each project's time zone, so these run every
+# hour and act on the projects whose Sunday has just passed (both are catch-ups).
+BEAT_SCHEDULE["sprints-roll-over"] = {
+    "task": "projects.tasks.board.sprints_roll_over_task",
+    "schedule": crontab(minute=2),
+    "options": {"expires": 3000},
+}
+BEAT_SCHEDULE["weekly-summaries"] = {
+    "task": "projects.tasks.board.weekly_summaries_send_task",
+    "schedule": crontab(minute=17),
+    "options": {"expires": 3000},
+}
+
+# R-HOURS / R-ESTIMATE: each expert once a day in their own morning (hence hourly), and the
+# staff digest of the last complete week (daily, so a missed Monday is caught up).
+BEAT_SCHEDULE["timesheet-reminders"] = {
+    "task": "timesheets.tasks.remind_experts_task",
+    "schedule": crontab(minute=11),
+    "options": {"expires": 3000},
+}
+BEAT_SCHEDULE["timesheet-staff-digest"] = {
+    "task": "timesheets.tasks.send_hours_digest_task",
+    "schedule": crontab(hour=6, minute=41),
+    "options": {"expires": 3600 * 6},
+}

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from accounts.models import ExpertProfile, Organization, User
 from accounts.selectors import user_organizations
+from projects.selectors.projects import dashboard_projects
 from softwaresupp.tenancy import require_staff
 
 
@@ -10,12 +11,15 @@ from softwaresupp.tenancy import require_staff
 def dashboard(request):
     """One entry page; what it shows follows the user's role."""
     user = request.user
+    board = {"board_projects": dashboard_projects(user=user)}
     if user.is_staff:
-        return render(request, "dashboard/staff.html", _staff_figures())
+        return render(request, "dashboard/staff.html", {**_staff_figures(), **board})
     if user.is_expert:
-        return render(request, "dashboard/expert.html", {"profile": user.expert_profile})
+        return render(request, "dashboard/expert.html", {"profile": user.expert_profile, **board})
     return render(
-        request, "dashboard/customer.html", {"organizations": user_organizations(user=user)}
+        request,
+        "dashboard/customer.html",
+        {"organizations": user_organizations(user=user), **board},
     )
 
 

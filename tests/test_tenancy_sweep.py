@@ -82,9 +82,11 @@ def test_outsiders_get_404_and_change_nothing(client, world, outsider):
                 )
             else:
                 assert response.status_code < 500, f"{method.upper()} {url}: {response.status_code}"
-                assert MARKER not in response.content.decode(errors="replace"), (
-                    f"{name} shows tenant A"
+                # Exports stream (StreamingHttpResponse has no .content): read them whole.
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
                 )
+                assert MARKER not in body.decode(errors="replace"), f"{name} shows tenant A"
     assert database_fingerprint() == before
 
 

@@ -1,13 +1,82 @@
 from django.contrib import admin
 
-from timesheets.models import TimeEntry
+from timesheets import services
+from timesheets.models import Reminder, TimeEntry
 
 
 @admin.register(TimeEntry)
 class TimeEntryAdmin(admin.ModelAdmin):
-    list_display = ["day", "expert", "task", "project", "hours"]
-    list_filter = ["day", "project__organization"]
+    """Staff correct hours here through the same services as everyone else; a settled entry
+    is shown read-only and cannot be deleted, alone or in a bulk action (R-TIMESHEET)."""
+
+    list_display = ["day", "expert", "task", "project", "hours", "settled"]
+    list_filter = [("settlement", admin.EmptyFieldListFilter), "day", "project__organization"]
+    list_select_related = ["expert", "task", "project"]
     search_fields = ["expert__email", "task__title", "description"]
     date_hierarchy = "day"
     raw_id_fields = ["task", "expert"]
     exclude = ["project", "organization"]
+    readonly_fields = ["settlement", "created_at", "updated_at"]
+
+    @admin.display(boolean=True, ordering="settlement")
+    def settled(self, obj):
+        return obj.is_settled
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # Moving hours to another person or task is a new entry, not an edit.
+            return [*self.readonly_fields, "expert", "task"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_settled:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_settled:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.time_entry_update(
+                actor=request.user,
+                entry=obj,
+                day=obj.day,
+                hours=obj.hours,
+                description=obj.description,
+            )
+        else:
+            entry = services.time_entry_log(
+                actor=request.user,
+                expert=obj.expert,
+                task=obj.task,
+                day=obj.day,
+                hours=obj.hours,
+                description=obj.description,
+            )
+            obj.pk = entry.pk
+
+    def delete_model(self, request, obj):
+        services.time_entry_delete(actor=request.user, entry=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset.select_related("expert", "task"):
+            services.time_entry_delete(actor=request.user, entry=entry)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """A record of what the reminder jobs sent; written by the jobs only."""
+
+    list_display = ["day", "kind", "recipient", "sent_at"]
+    list_filter = ["kind", "day"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

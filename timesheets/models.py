@@ -1,24 +1,103 @@
+import zoneinfo
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Membership, Organization
+
+# Hours are logged in quarter hours: fine enough for a day's work, coarse enough that a
+# grid of them adds up the same in every report and invoice.
+HOURS_STEP = Decimal("0.25")
+MAX_HOURS_PER_DAY = Decimal("24")
+
+QUARTER_MESSAGE = "Log hours in quarter hours: 0.25 is 15 minutes, 1.5 is 1 h 30 min."
+SETTLED_MESSAGE = (
+    "These hours are in a settled period: they were paid and invoiced, so they can no "
+    "longer be changed or deleted. Ask the SoftwareSupp team for a correction."
+)
+
+
+class SettledEntryError(ValidationError):
+    """Raised by every write path that would change or delete a settled entry."""
+
+    def __init__(self, message: str = SETTLED_MESSAGE):
+        super().__init__(message, code="settled")
+
+
+def format_hours(value) -> str:
+    """``Decimal("2.50")`` → ``2.5``, ``Decimal("20.00")`` → ``20``."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+def local_today(user, now=None) -> date:
+    """Today in the user's time zone: timesheet days are the expert's days."""
+    moment = now or timezone.now()
+    return moment.astimezone(zoneinfo.ZoneInfo(user.time_zone or "UTC")).date()
 
 
 class TimeEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff all; an expert their own entries; customers their organizations' entries."""
+        """Staff all; an expert their own entries; customers their organizations' entries.
+
+        No joins, so every entry appears once and reports sum hours without double
+        counting. A customer's organizations are a subquery the database joins on the
+        (organization, day) index; for an expert, whose rule is an OR, they are read first
+        as a list of ids (once per request): an OR around a subquery would make PostgreSQL
+        scan every entry instead of combining the (expert, day) and (organization, day)
+        indexes."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(Q(expert=user) | Q(organization__memberships__user=user)).distinct()
+        memberships = Membership.objects.filter(user=user).order_by().values("organization_id")
+        if not user.is_expert:
+            return self.filter(organization_id__in=memberships)
+        if not hasattr(user, "_timesheet_organization_ids"):
+            user._timesheet_organization_ids = [m["organization_id"] for m in memberships]
+        if not user._timesheet_organization_ids:
+            return self.filter(expert=user)
+        return self.filter(Q(expert=user) | Q(organization_id__in=user._timesheet_organization_ids))
+
+    def settled(self):
+        return self.filter(settlement__isnull=False)
+
+    def unsettled(self):
+        return self.filter(settlement__isnull=True)
+
+    def _refuse_if_settled(self):
+        # R-TIMESHEET: bulk paths (admin actions, scripts, ``bulk_update``) go through here.
+        # Refusing the whole statement is clearer than silently skipping the settled rows.
+        if self.settled().exists():
+            raise SettledEntryError()
+
+    def update(self, **kwargs):
+        self._refuse_if_settled()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        self._refuse_if_settled()
+        return super().delete()
+
+    delete.alters_data = True
 
 
 class TimeEntry(models.Model):
-    """Hours an expert worked on a task on one day (R-TIMESHEET). ``day`` is in the expert's
-    time zone."""
+    """Hours an expert worked on a task on one day (R-TIMESHEET).
+
+    ``day`` is in the expert's time zone. ``hours`` is a multiple of a quarter hour
+    (0.25 h = 15 minutes). An entry linked to a settlement is locked.
+    """
 
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries"
@@ -29,8 +108,18 @@ class TimeEntry(models.Model):
     )
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="In quarter hours: 1.25 is 1 h 15 min."
+    )
     description = models.TextField(blank=True)
+    settlement = models.ForeignKey(
+        "payments.Settlement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="time_entries",
+        help_text="Set when the period is settled; the entry is locked from then on.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,19 +132,136 @@ class TimeEntry(models.Model):
             models.Index(fields=["expert", "day"]),
             models.Index(fields=["task", "day"]),
             models.Index(fields=["organization", "day"]),
+            models.Index(fields=["project", "day"]),
+            models.Index(fields=["day"]),  # staff's week and period totals
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=24), name="time_entry_hours_range"
             ),
+            models.CheckConstraint(
+                condition=Exact(Mod(F("hours"), models.Value(HOURS_STEP)), 0),
+                name="time_entry_hours_quarter",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.expert} · {self.task} · {self.day} · {self.hours}h"
+        return f"{self.expert} · {self.task} · {self.day} · {format_hours(self.hours)} h"
 
     def save(self, *args, **kwargs):
+        if self.pk and TimeEntry.objects.filter(pk=self.pk).settled().exists():
+            raise SettledEntryError()
         if self.task_id and not self.project_id:
             self.project_id = self.task.project_id
         if self.project_id and not self.organization_id:
             self.organization_id = self.task.organization_id
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and TimeEntry.objects.filter(pk=self.pk).settled().exists():
+            raise SettledEntryError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_settled(self) -> bool:
+        return self.settlement_id is not None
+
+    def clean(self):
+        """The rules every entry keeps, whichever path writes it (R-TIMESHEET): services
+        call ``full_clean()`` under a lock, admin and forms through their ModelForm."""
+        from payments.models import Settlement
+        from projects.models import Assignment, Task
+
+        errors: dict[str, list[str]] = {}
+        if self.pk and TimeEntry.objects.filter(pk=self.pk).settled().exists():
+            raise SettledEntryError()
+        if self.hours is not None:
+            if self.hours <= 0:
+                errors.setdefault("hours", []).append("Hours must be more than zero.")
+            elif self.hours % HOURS_STEP:
+                errors.setdefault("hours", []).append(QUARTER_MESSAGE)
+        if self.day is not None and self.expert_id:
+            today = local_today(self.expert)
+            if self.day > today:
+                errors.setdefault("day", []).append(
+                    f"{self.day:%a %d %b %Y} is in the future (today is {today:%a %d %b} "
+                    f"in {self.expert.time_zone}). Log hours once the work is done."
+                )
+            settled = Settlement.objects.filter(starts_on__lte=self.day, ends_on__gte=self.day)
+            if not self.is_settled and settled.exists():
+                errors.setdefault("day", []).append(
+                    f"The pay period holding {self.day:%d %b %Y} is settled: no hours can be "
+                    "added to it. Ask the SoftwareSupp team for a correction."
+                )
+        if self.task_id and self.expert_id and self.day is not None:
+            task = self.task
+            if task.status == Task.Status.CANCELLED:
+                errors.setdefault("task", []).append(
+                    f"“{task}” is cancelled: no more hours can be logged on it."
+                )
+            assigned = (
+                Assignment.objects.filter(
+                    project_id=task.project_id, expert_id=self.expert_id, starts_on__lte=self.day
+                )
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.day))
+                .exists()
+            )
+            if not assigned:
+                errors.setdefault("task", []).append(
+                    f"{self.expert} was not assigned to the project {task.project} on "
+                    f"{self.day:%d %b %Y}, so hours cannot be logged on its tasks that day."
+                )
+        if self.expert_id and self.day is not None and self.hours and "hours" not in errors:
+            others = (
+                TimeEntry.objects.filter(expert_id=self.expert_id, day=self.day)
+                .exclude(pk=self.pk)
+                .aggregate(total=Sum("hours"))["total"]
+            ) or Decimal("0")
+            if others + self.hours > MAX_HOURS_PER_DAY:
+                left = MAX_HOURS_PER_DAY - others
+                errors.setdefault("hours", []).append(
+                    f"A day has 24 hours: {format_hours(others)} h are already logged on "
+                    f"{self.day:%d %b %Y}, so at most {format_hours(left)} h more can be added."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Reminder(models.Model):
+    """A reminder sent once: to an expert for a day of theirs, or the staff digest for a
+    week (R-HOURS, R-ESTIMATE). The unique constraints make the jobs idempotent."""
+
+    class Kind(models.TextChoices):
+        EXPERT_DAILY = "expert_daily", "Expert daily reminder"  # day: the expert's local day
+        STAFF_WEEKLY = "staff_weekly", "Staff weekly digest"  # day: Monday of the week covered
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty for the staff digest.",
+    )
+    day = models.DateField()
+    summary = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "day"],
+                condition=Q(recipient__isnull=False),
+                name="reminder_once_per_recipient_day",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "day"],
+                condition=Q(recipient__isnull=True),
+                name="reminder_once_per_digest_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.recipient or 'staff'} · {self.day}"

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from timesheets import views
 
 app_name = "timesheets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("timesheet/", views.week, name="week"),
+    path("timesheet/tasks/<int:pk>/log/", views.task_log, name="task_log"),
+    path("timesheet/entries/<int:pk>/", views.entry_edit, name="entry_edit"),
+    path("timesheet/entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("hours/", views.report, name="report"),
+    path("hours/export.csv", views.export, name="export"),
+]

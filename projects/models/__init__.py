@@ -3,5 +3,13 @@
 Models are split by area; import them from ``projects.models``.
 """
 
+from projects.models.board import ProjectUpdate, Release, TaskComment, WeeklySummary  # noqa: F401
 from projects.models.core import Assignment, Project, Sprint, Task  # noqa: F401
-from projects.models.queries import Query  # noqa: F401
+from projects.models.queries import (  # noqa: F401
+    Query,
+    QueryAttachment,
+    QueryNote,
+    QueryPromise,
+    QueryReply,
+    QueryResponse,
+)

@@ -1,4 +1,6 @@
-from datetime import date
+import zoneinfo
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +94,15 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:board", kwargs={"pk": self.pk})
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """Today's date where the customer is: sprints turn at their midnight (R-SPRINT)."""
+        moment = now or timezone.now()
+        return moment.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+
 
 class Assignment(models.Model):
     """An expert on a project for a span of days; while it lasts, the expert sees the project."""
@@ -140,6 +151,17 @@ class Assignment(models.Model):
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
+def week_of(day: date) -> tuple[date, date]:
+    """The Monday and the Sunday of the week that holds ``day`` (R-SPRINT)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+class SprintQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
+
 class Sprint(models.Model):
     """A week of work, Monday to Sunday in the project's time zone (R-SPRINT)."""
 
@@ -154,6 +176,14 @@ class Sprint(models.Model):
     goal = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Kept when the sprint closes: the tasks it handed on are no longer in it, yet they were
+    # part of its plan ("planned against done").
+    rolled_over_count = models.PositiveIntegerField(default=0)
+    rolled_over_estimate_hours = models.DecimalField(
+        max_digits=9, decimal_places=2, default=Decimal("0")
+    )
+
+    objects = SprintQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "starts_on"]
@@ -167,12 +197,22 @@ class Sprint(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project} · week of {self.starts_on:%d %b %Y}"
+        return f"{self.project} · {self.label}"
 
     def save(self, *args, **kwargs):
         if self.project_id and not self.organization_id:
             self.organization_id = self.project.organization_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:sprint_detail", kwargs={"pk": self.pk})
+
+    @property
+    def label(self) -> str:
+        return f"week of {self.starts_on.day} {self.starts_on:%b %Y}"
+
+    def contains(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class TaskQuerySet(models.QuerySet):
@@ -234,6 +274,7 @@ class Task(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="authored_tasks",
     )
@@ -266,3 +307,18 @@ class Task(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:task_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in UNFINISHED_STATUSES
+
+    @property
+    def needs_estimate(self) -> bool:
+        """R-ESTIMATE: still waiting for an expert's estimate."""
+        return self.status in UNFINISHED_STATUSES and not self.estimate_hours
+
+
+# What rolls over to the next sprint when a week ends (R-SPRINT).
+UNFINISHED_STATUSES = (Task.Status.NEW, Task.Status.TODO, Task.Status.IN_PROGRESS)
+# The kanban's columns, left to right; cancelled tasks leave the board.
+BOARD_COLUMNS = (Task.Status.NEW, Task.Status.TODO, Task.Status.IN_PROGRESS, Task.Status.DONE)

@@ -1,8 +1,11 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
+from payments.models import Settlement
+from tests.factories.accounts import expert
 from tests.factories.projects import TaskFactory
 from timesheets.models import TimeEntry
 
@@ -16,8 +19,16 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     task = factory.SubFactory(TaskFactory)
     project = factory.SelfAttribute("task.project")
     organization = factory.SelfAttribute("task.organization")
-    expert = factory.LazyFunction(
-        lambda: __import__("tests.factories.accounts", fromlist=["x"]).expert()
-    )
+    expert = factory.LazyFunction(expert)
     day = factory.LazyFunction(lambda: timezone.now().date())
     hours = Decimal("2.00")
+
+
+class SettlementFactory(factory.django.DjangoModelFactory):
+    """A settled pay period of two weeks (the payments area owns how it is made)."""
+
+    class Meta:
+        model = Settlement
+
+    starts_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=28))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=13))

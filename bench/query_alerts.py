@@ -1,0 +1,132 @@
+"""Time the alert job of the 1-hour response promise at 10,000 open queries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ss_queries uv run python bench/query_alerts.py
+
+(without DATABASE_URL it runs on SQLite). It builds a throw-away test database through
+Django's test machinery (``test_<name>``, tables made from the models, no migrations), fills
+it with open queries on 100 projects with 2 experts each, times the job in four situations,
+prints the figures and drops the database. Email goes to Django's in-memory backend, so the
+times include rendering every alert but no SMTP.
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softwaresupp.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core import mail  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+from django.utils import timezone  # noqa: E402
+
+OPEN_QUERIES = int(os.environ.get("BENCH_OPEN_QUERIES", "10000"))
+PROJECTS = 100
+RUNS = 5
+
+
+def build(now):
+    from accounts.models import ExpertProfile, Organization, User
+    from projects.models import Assignment, Project, Query
+
+    organization = Organization.objects.create(name="Bench", slug="bench")
+    projects = Project.objects.bulk_create(
+        Project(organization=organization, name=f"Project {n}") for n in range(PROJECTS)
+    )
+    for n, project in enumerate(projects):
+        for k in range(2):
+            user = User.objects.create(email=f"expert{n}-{k}@bench.example")
+            ExpertProfile.objects.create(
+                user=user, region="eu", country="Poland", hourly_rate="45.00"
+            )
+            Assignment.objects.create(
+                project=project, organization=organization, expert=user, starts_on=date(2025, 1, 1)
+            )
+    Query.objects.bulk_create(
+        (
+            Query(
+                project=projects[n % PROJECTS],
+                organization=organization,
+                title=f"Question {n}",
+                body="Why?",
+                asked_at=now - timedelta(minutes=10),
+                first_response_due_at=now + timedelta(minutes=50),
+            )
+            for n in range(OPEN_QUERIES)
+        ),
+        batch_size=2000,
+    )
+
+
+def shift_deadlines(minutes_from_now):
+    """Move every open query's deadline, so the next run finds them all due (or none)."""
+    from projects.models import Query
+
+    now = timezone.now()
+    Query.objects.update(
+        asked_at=now + timedelta(minutes=minutes_from_now) - timedelta(hours=1),
+        first_response_due_at=now + timedelta(minutes=minutes_from_now),
+        warned_at=None,
+        breach_alerted_at=None,
+    )
+
+
+def timed_run():
+    from projects.services.query_alerts import query_alerts_send
+
+    mail.outbox = []
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        counts = query_alerts_send()
+        elapsed = time.perf_counter() - started
+    return elapsed, len(captured.captured_queries), counts, len(mail.outbox)
+
+
+def main():
+    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    setup_test_environment()
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        build(timezone.now())
+        print(f"{connection.vendor}, {OPEN_QUERIES:,} open queries on {PROJECTS} projects")
+        print(f"{'situation':<44} {'median s':>9} {'SQL':>4} {'alerted':>8} {'emails':>7}")
+        situations = [
+            ("nothing due (deadlines 50 min away)", 50),
+            ("all due a warning at once (10 min left)", 10),
+            ("all past the hour at once (breach)", -1),
+        ]
+        for label, minutes in situations:
+            times = []
+            for _ in range(RUNS):
+                shift_deadlines(minutes)
+                elapsed, sql, counts, emails = timed_run()
+                times.append(elapsed)
+            alerted = counts["warned"] + counts["breached"]
+            print(f"{label:<44} {statistics.median(times):>9.3f} {sql:>4} {alerted:>8} {emails:>7}")
+        times = []
+        for _ in range(RUNS):
+            elapsed, sql, counts, emails = timed_run()
+            times.append(elapsed)
+        label = "all alerted already (the next minute's run)"
+        print(f"{label:<44} {statistics.median(times):>9.3f} {sql:>4} {0:>8} {emails:>7}")
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

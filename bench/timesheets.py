@@ -1,0 +1,413 @@
+"""Benchmark of hour reporting at network scale: 1,000,000 time entries by 1,000 experts.
+
+    uv run python bench/timesheets.py [--entries 1000000] [--keep]
+
+Builds its own PostgreSQL database ``ss_timesheets_bench`` (dropped and created again;
+the schema comes from the models, without migration files), fills it in SQL with
+``generate_series`` (tens of seconds, not hours of ORM saves), then times through the full
+Django stack (test client: middleware, view, template) the customer report, the staff team
+view and the CSV export, and measures the export's peak memory at two sizes to show it does
+not grow with rows. Figures are printed as a Markdown table for docs/benchmarks.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+BENCH_DB = "ss_timesheets_bench"
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
+os.environ.pop("REDIS_URL", None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "softwaresupp.settings.test"
+
+
+def recreate_database() -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    connection.close()
+
+
+class _NoMigrations(dict):
+    """Every app's schema straight from its models (like pytest ``--no-migrations``)."""
+
+    def __contains__(self, item):
+        return True
+
+    def __getitem__(self, item):
+        return None
+
+
+def build_schema() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.MIGRATION_MODULES = _NoMigrations()
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+
+# Sizes: 100 customer organizations, 200 projects, 1,000 experts (5 per project), 100
+# tasks per project, one sprint per project-week, a year of days. Organization 1 is the
+# large customer: 20 projects, 100 experts, a tenth of all hours.
+ORGS, PROJECTS, EXPERTS, TASKS_PER_PROJECT, WEEKS = 100, 200, 1000, 100, 53
+BIG_ORG_PROJECTS = 20
+END_DAY = "2026-03-08"  # a Sunday: the last day with hours
+
+
+def insert_select(model, columns: dict[str, str], source: str) -> str:
+    """``INSERT INTO <model's table> (...) SELECT ... FROM <source>``: ``columns`` maps
+    column names to SQL expressions; every other column gets its model default (or NULL,
+    or an empty string), so the benchmark keeps working while the models grow."""
+    from django.db import connection
+
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        column = field.column
+        if column in columns:
+            names.append(column)
+            values.append(columns[column])
+            continue
+        if field.primary_key or field.null:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            names.append(column)
+            values.append("now()")
+            continue
+        if field.has_default():
+            value = field.get_db_prep_save(field.get_default(), connection)
+        elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
+            value = ""
+        else:
+            raise ValueError(f"{model.__name__}.{field.name} needs a value in the benchmark")
+        names.append(column)
+        values.append(connection.cursor().mogrify("%s", [value]).decode())
+    return (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+        f"SELECT {', '.join(values)} FROM {source}"
+    )
+
+
+def generate(entries: int) -> dict:
+    from django.db import connection
+
+    from accounts.models import ExpertProfile, Membership, Organization, User
+    from payments.models import Settlement
+    from projects.models import Assignment, Project, Sprint, Task
+    from timesheets.models import TimeEntry
+
+    per_expert = entries // EXPERTS
+    org_of_project = (
+        f"CASE WHEN {{p}} <= {BIG_ORG_PROJECTS} THEN 1 "
+        f"ELSE 2 + ({{p}} - {BIG_ORG_PROJECTS}) % ({ORGS} - 1) END"
+    )
+    statements = [
+        (
+            "organizations",
+            insert_select(
+                Organization,
+                {"id": "n", "name": "'Customer ' || n", "slug": "'customer-' || n"},
+                f"generate_series(1, {ORGS}) n",
+            ),
+        ),
+        (
+            "users",
+            insert_select(
+                User,
+                {
+                    "id": "n",
+                    "password": "'!'",
+                    "email": f"""CASE WHEN n <= {EXPERTS} THEN 'expert' || n || '@bench.example'
+                        WHEN n <= {EXPERTS + ORGS}
+                            THEN 'owner' || (n - {EXPERTS}) || '@bench.example'
+                        ELSE 'staff@bench.example' END""",
+                    "first_name": "'First' || n",
+                    "last_name": "'Last' || n",
+                    "is_staff": f"n > {EXPERTS + ORGS}",
+                },
+                f"generate_series(1, {EXPERTS + ORGS + 1}) n",
+            ),
+        ),
+        (
+            "expert profiles",
+            insert_select(
+                ExpertProfile,
+                {
+                    "user_id": "n",
+                    "region": "'eu'",
+                    "country": "'Poland'",
+                    "hourly_rate": "45",
+                    "mailbox": "'expert' || n || '@expert.bench'",
+                    "certified_at": "now()",
+                },
+                f"generate_series(1, {EXPERTS}) n",
+            ),
+        ),
+        (
+            "memberships",
+            insert_select(
+                Membership,
+                {"user_id": f"{EXPERTS} + n", "organization_id": "n", "role": "'owner'"},
+                f"generate_series(1, {ORGS}) n",
+            ),
+        ),
+        (
+            "projects",
+            insert_select(
+                Project,
+                {
+                    "id": "p",
+                    "organization_id": org_of_project.format(p="p"),
+                    "name": "'Project ' || p",
+                },
+                f"generate_series(1, {PROJECTS}) p",
+            ),
+        ),
+        (
+            "assignments",
+            insert_select(
+                Assignment,
+                {
+                    "project_id": "p.id",
+                    "organization_id": "p.organization_id",
+                    "expert_id": "e",
+                    "role": f"CASE WHEN e <= {PROJECTS} THEN 'lead' ELSE 'member' END",
+                    "starts_on": "'2024-01-01'",
+                },
+                f"generate_series(1, {EXPERTS}) e "
+                f"JOIN projects_project p ON p.id = 1 + (e - 1) % {PROJECTS}",
+            ),
+        ),
+        (
+            "sprints",
+            insert_select(
+                Sprint,
+                {
+                    "project_id": "p.id",
+                    "organization_id": "p.organization_id",
+                    "starts_on": "d::date",
+                    "ends_on": "d::date + 6",
+                    "goal": "'Sprint goal'",
+                    "status": "'closed'",
+                },
+                f"projects_project p, generate_series(date '{END_DAY}' - 6 - 7 * ({WEEKS} - 1),"
+                f" date '{END_DAY}' - 6, interval '7 days') d",
+            ),
+        ),
+        (
+            "tasks",
+            insert_select(
+                Task,
+                {
+                    "id": f"(p.id - 1) * {TASKS_PER_PROJECT} + t",
+                    "project_id": "p.id",
+                    "organization_id": "p.organization_id",
+                    "sprint_id": f"""(SELECT s.id FROM projects_sprint s
+                        WHERE s.project_id = p.id ORDER BY s.starts_on DESC
+                        OFFSET (t - 1) % {WEEKS} LIMIT 1)""",
+                    "title": "'Task ' || t || ' of project ' || p.id",
+                    "status": "CASE WHEN t % 10 = 0 THEN 'in_progress' ELSE 'done' END",
+                    "assignee_id": f"1 + (p.id - 1) % {PROJECTS}",
+                    "estimate_hours": "4 + (t % 9) * 4",
+                    "first_estimate_hours": "4 + (t % 9) * 4",
+                    "position": "t",
+                },
+                f"projects_project p, generate_series(1, {TASKS_PER_PROJECT}) t",
+            ),
+        ),
+        (
+            "settlements",
+            insert_select(
+                Settlement,
+                {
+                    "id": "n",
+                    "starts_on": f"date '{END_DAY}' - 364 + 14 * (n - 1)",
+                    "ends_on": f"date '{END_DAY}' - 364 + 14 * n - 1",
+                },
+                "generate_series(1, 13) n",
+            ),
+        ),
+        (
+            "time entries",
+            # Four entries a day per expert going back from END_DAY, 0.25–4 h each (at most
+            # 16 h a day), on the tasks of the expert's project; the older half is settled.
+            insert_select(
+                TimeEntry,
+                {
+                    "expert_id": "e",
+                    "task_id": f"(p - 1) * {TASKS_PER_PROJECT} + 1 + (n / 4 + e) % "
+                    f"{TASKS_PER_PROJECT}",
+                    "project_id": "p",
+                    "organization_id": org_of_project.format(p="p"),
+                    "day": f"date '{END_DAY}' - n / 4",
+                    "hours": "0.25 * (1 + (e * 7 + n * 13) % 16)",
+                    "description": "'Work on the task, entry ' || n",
+                    "settlement_id": "CASE WHEN n / 4 > 182 THEN 1 + (364 - n / 4) / 14 END",
+                },
+                f"generate_series(1, {EXPERTS}) e "
+                f"CROSS JOIN LATERAL (SELECT 1 + (e - 1) % {PROJECTS} AS p) proj "
+                f"CROSS JOIN generate_series(0, {per_expert} - 1) n",
+            ),
+        ),
+    ]
+    timings = {}
+    with connection.cursor() as cursor:
+        for label, sql in statements:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            timings[label] = time.perf_counter() - started
+        for table in (
+            "accounts_organization",
+            "accounts_user",
+            "projects_project",
+            "projects_task",
+            "payments_settlement",
+        ):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        started = time.perf_counter()
+        cursor.execute("VACUUM ANALYZE")
+        timings["vacuum analyze"] = time.perf_counter() - started
+        cursor.execute("SELECT count(*), count(DISTINCT expert_id) FROM timesheets_timeentry")
+        timings["rows, experts"] = cursor.fetchone()
+    return timings
+
+
+def timed(fn, runs: int = 3) -> float:
+    """The median of ``runs`` warm runs, in seconds."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="reuse the bench DB as it is")
+    args = parser.parse_args()
+
+    if not args.keep:
+        recreate_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+    from timesheets.models import TimeEntry
+
+    setup_test_environment()
+    if not args.keep:
+        started = time.perf_counter()
+        build_schema()
+        print(f"schema: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        timings = generate(args.entries)
+        total = time.perf_counter() - started
+        for label, seconds in timings.items():
+            print(f"  {label}: {seconds if isinstance(seconds, tuple) else f'{seconds:.1f} s'}")
+        print(f"generated in {total:.1f} s")
+
+    big_customer = User.objects.get(email="owner1@bench.example")
+    small_customer = User.objects.get(email="owner50@bench.example")
+    staff = User.objects.get(email="staff@bench.example")
+    an_expert = User.objects.get(email="expert7@bench.example")
+    total = TimeEntry.objects.count()
+    big = TimeEntry.objects.filter(organization_id=1).count()
+    small = TimeEntry.objects.filter(organization_id=50).count()
+    print(f"entries: {total:,}; the large customer's: {big:,}; a small customer's: {small:,}")
+
+    def n(count: int) -> str:
+        return f"{count / 1e6:g}M" if count >= 1e6 else f"{count / 1e3:g}k"
+
+    def client_for(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    year = {"start": "2025-03-09", "end": "2026-03-08"}
+    month = {"start": "2026-02-09", "end": "2026-03-08"}
+    rows = []
+
+    def report(user, label, **params):
+        client = client_for(user)
+
+        def run():
+            response = client.get("/hours/", params)
+            assert response.status_code == 200, response.status_code
+
+        rows.append((label, f"{timed(run) * 1000:,.0f} ms"))
+
+    for group in ("project", "sprint", "expert", "task", "entry"):
+        label = f"Customer report, {n(big)} entries, a year, by {group}"
+        report(big_customer, label, group=group, **year)
+    label = f"Customer report, {n(big)} entries, four weeks, by task"
+    report(big_customer, label, group="task", **month)
+    label = f"Customer report, {n(small)} entries, a year, by task"
+    report(small_customer, label, group="task", **year)
+    report(an_expert, "Expert's own hours, a year, by task", group="task", **year)
+    for group in ("project", "expert", "task"):
+        report(
+            staff, f"Staff team view, {n(total)} entries, a year, by {group}", group=group, **year
+        )
+
+    grid_client = client_for(an_expert)
+    grid_seconds = timed(lambda: grid_client.get("/timesheet/", {"week": "2026-03-02"}))
+    rows.append(("Expert's weekly grid", f"{grid_seconds * 1000:,.0f} ms"))
+
+    def export(user, params):
+        client = client_for(user)
+        size = 0
+        response = client.get("/hours/export.csv", params)
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        return size
+
+    for user, label in ((big_customer, n(big)), (staff, n(total))):
+        params = {**year, "group": "entry"}
+        started = time.perf_counter()
+        size = export(user, params)
+        seconds = time.perf_counter() - started
+        tracemalloc.start()
+        export(user, params)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rows.append(
+            (
+                f"CSV export of {label} entries ({size / 1e6:,.0f} MB of CSV)",
+                f"{seconds:,.1f} s, peak Python memory {peak / 1e6:,.1f} MB",
+            )
+        )
+
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print("| Measurement | Result |")
+    print("|---|---|")
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+    print(f"\nprocess peak RSS over the whole run: {rss:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

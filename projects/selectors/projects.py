@@ -1,0 +1,134 @@
+"""Reads for projects and their teams, scoped to the user (R-TENANT)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from accounts.models import Membership, Organization, User
+from projects.models import Assignment, Project, Task
+from projects.models.core import UNFINISHED_STATUSES, _today_utc
+from softwaresupp.tenancy import get_visible_or_404
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """What one user may do on one project (they can already see it)."""
+
+    is_staff: bool = False
+    is_expert: bool = False  # assigned to the project today
+    is_customer: bool = False  # a member of the project's organization
+    is_owner: bool = False  # an owner of that organization
+
+    @property
+    def can_triage(self) -> bool:
+        """Estimate, schedule, assign and move tasks; post updates; ship releases."""
+        return self.is_staff or self.is_expert
+
+    @property
+    def can_edit_project(self) -> bool:
+        return self.is_staff or self.is_owner
+
+    @property
+    def can_manage_team(self) -> bool:
+        return self.is_staff
+
+
+def active_assignments(project):
+    today = _today_utc()
+    return project.assignments.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def project_access(*, user, project: Project) -> ProjectAccess:
+    if not user.is_authenticated:
+        return ProjectAccess()
+    role = (
+        Membership.objects.filter(user=user, organization_id=project.organization_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return ProjectAccess(
+        is_staff=user.is_staff,
+        is_expert=active_assignments(project).filter(expert=user).exists(),
+        is_customer=role is not None,
+        is_owner=role == Membership.Role.OWNER,
+    )
+
+
+def _visible(user):
+    """The user's projects as a plain filter, so counts over their tasks are not multiplied
+    by the joins the visibility rule makes."""
+    return Project.objects.filter(pk__in=Project.objects.visible_to(user).values("pk"))
+
+
+def project_list(*, user, status: str | None = None):
+    projects = (
+        _visible(user)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gte=_today_utc())
+                ).select_related("expert"),
+                to_attr="current_assignments",
+            )
+        )
+        .annotate(
+            open_task_count=Count("tasks", filter=Q(tasks__status__in=UNFINISHED_STATUSES)),
+        )
+        .order_by("organization__name", "name")
+    )
+    if status:
+        projects = projects.filter(status=status)
+    return projects
+
+
+def project_get(*, user, pk: int) -> Project:
+    return get_visible_or_404(Project.objects.select_related("organization"), user, pk=pk)
+
+
+def project_team(*, project: Project):
+    """Everyone ever assigned, current first; for the team page."""
+    return project.assignments.select_related("expert", "expert__expert_profile").order_by(
+        "ends_on", "-role", "starts_on"
+    )
+
+
+def assignable_experts(*, project: Project):
+    """R-HOURS/R-TIMESHEET: only an expert assigned to the project today can own its tasks."""
+    return User.objects.filter(
+        pk__in=active_assignments(project).values("expert_id"), is_active=True
+    ).order_by("first_name", "last_name", "email")
+
+
+def organizations_for_new_project(*, user):
+    """Staff create projects for any customer; an owner for their own organizations."""
+    if user.is_staff:
+        return Organization.objects.order_by("name")
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.OWNER
+    ).order_by("name")
+
+
+def project_members(*, project: Project):
+    """The customer's people: who gets milestone updates and the weekly summary."""
+    return User.objects.filter(
+        memberships__organization_id=project.organization_id, is_active=True
+    ).order_by("email")
+
+
+def dashboard_projects(*, user, limit: int = 8) -> list:
+    """The running projects on a user's dashboard, with what waits on the board."""
+    return list(
+        _visible(user)
+        .filter(status__in=(Project.Status.ACTIVE, Project.Status.PAUSED))
+        .select_related("organization")
+        .annotate(
+            open_task_count=Count("tasks", filter=Q(tasks__status__in=UNFINISHED_STATUSES)),
+            needs_estimate_count=Count("tasks", filter=Q(tasks__status=Task.Status.NEW)),
+            in_progress_count=Count("tasks", filter=Q(tasks__status=Task.Status.IN_PROGRESS)),
+        )
+        .order_by("organization__name", "name")[:limit]
+    )

@@ -1,0 +1,197 @@
+"""Writes for projects and the experts assigned to them."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import Membership, Organization
+from projects.models import Assignment, Project
+from projects.models.core import _today_utc
+from projects.services.sprints import LIVE_STATUSES, sprints_ensure
+from softwaresupp.events import event_record
+from softwaresupp.notifications import absolute_url, notify
+
+PROJECT_FIELDS = (
+    "name",
+    "description",
+    "engagement_type",
+    "status",
+    "time_zone",
+    "communication_channel",
+    "communication_handle",
+    "staging_url",
+    "production_url",
+)
+
+
+def _require_owner_or_staff(actor, organization: Organization) -> None:
+    if actor.is_staff:
+        return
+    if not Membership.objects.filter(
+        user=actor, organization=organization, role=Membership.Role.OWNER
+    ).exists():
+        raise PermissionDenied("Only the organization's owners and SoftwareSupp staff can do that.")
+
+
+def _check_unique_name(organization: Organization, name: str, exclude_pk=None) -> None:
+    if (
+        Project.objects.filter(organization=organization, name__iexact=name)
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
+        raise ValidationError({"name": "Your organization already has a project with this name."})
+
+
+@transaction.atomic
+def project_create(*, actor, organization: Organization, skills=(), **fields) -> Project:
+    """A new project for a customer organization, with its first two sprints (R-SPRINT)."""
+    _require_owner_or_staff(actor, organization)
+    fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
+    fields["name"] = fields.get("name", "").strip()
+    _check_unique_name(organization, fields["name"])
+    project = Project(organization=organization, **fields)
+    project.full_clean()
+    project.save()
+    project.skills.set(skills)
+    event_record(
+        actor=actor,
+        target=project,
+        verb="created",
+        organization=organization,
+        changes={"status": (None, project.get_status_display())},
+    )
+    if project.status in LIVE_STATUSES:
+        sprints_ensure(project=project)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, skills=None, **fields) -> Project:
+    _require_owner_or_staff(actor, project.organization)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changes = {}
+    for field, value in fields.items():
+        if field not in PROJECT_FIELDS:
+            raise ValueError(f"Not editable here: {field}")
+        if field == "name":
+            value = value.strip()
+        before = getattr(project, field)
+        if before != value:
+            setattr(project, field, value)
+            changes[field] = (before, value)
+    if "name" in changes:
+        _check_unique_name(project.organization, project.name, exclude_pk=project.pk)
+    project.full_clean()
+    if changes:
+        project.save(update_fields=list(changes))
+    if skills is not None:
+        before = {s.name for s in project.skills.all()}
+        after = {s.name for s in skills}
+        if before != after:
+            project.skills.set(skills)
+            changes["technology"] = (", ".join(sorted(before)), ", ".join(sorted(after)))
+    if changes:
+        event_record(
+            actor=actor,
+            target=project,
+            verb="updated",
+            organization=project.organization,
+            changes=changes,
+        )
+    if project.status in LIVE_STATUSES:
+        sprints_ensure(project=project)
+    return project
+
+
+def _require_staff(actor) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only SoftwareSupp staff assign experts to projects.")
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor,
+    project: Project,
+    expert,
+    role: str = Assignment.Role.MEMBER,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Assignment:
+    """Staff put a certified expert on a project; while the assignment lasts the expert
+    sees the project and works on its board. The expert is told by email."""
+    _require_staff(actor)
+    profile = getattr(expert, "expert_profile", None)
+    if profile is None:
+        raise ValidationError({"expert": "Only experts of the network can be assigned."})
+    if not profile.is_certified:
+        raise ValidationError(
+            {"expert": "This expert is not certified yet; finish their onboarding first."}
+        )
+    starts_on = starts_on or _today_utc()
+    overlapping = project.assignments.filter(expert=expert).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    if overlapping.exists():
+        raise ValidationError({"expert": "This expert is already assigned for these dates."})
+    assignment = Assignment(
+        project=project,
+        organization_id=project.organization_id,
+        expert=expert,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    assignment.full_clean()
+    assignment.save()
+    event_record(
+        actor=actor,
+        target=project,
+        verb="expert assigned",
+        organization=project.organization,
+        changes={"team": (None, f"{expert} ({assignment.get_role_display()})")},
+        note=f"from {starts_on:%d %b %Y}" + (f" to {ends_on:%d %b %Y}" if ends_on else ""),
+    )
+    notify(
+        template="project_assignment",
+        recipients=[expert],
+        context={
+            "project": project,
+            "assignment": assignment,
+            "board_url": absolute_url(project.get_absolute_url()),
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor, assignment: Assignment, ends_on: date | None = None) -> Assignment:
+    """The expert leaves the project: from the day after ``ends_on`` (today by default)
+    they no longer see it."""
+    _require_staff(actor)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=assignment.pk)
+    )
+    ends_on = ends_on or _today_utc()
+    if ends_on < assignment.starts_on:
+        raise ValidationError({"ends_on": "The last day cannot be before the first day."})
+    if assignment.ends_on is not None and assignment.ends_on <= ends_on:
+        raise ValidationError("This assignment has already ended.")
+    before, assignment.ends_on = assignment.ends_on, ends_on
+    assignment.full_clean()
+    assignment.save(update_fields=["ends_on"])
+    event_record(
+        actor=actor,
+        target=assignment.project,
+        verb="expert left",
+        organization=assignment.project.organization,
+        changes={"team": (f"{assignment.expert}", None)},
+        note=f"last day {ends_on:%d %b %Y}" + (f" (was {before:%d %b %Y})" if before else ""),
+    )
+    return assignment

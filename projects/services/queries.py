@@ -1,0 +1,436 @@
+"""Writes for customer queries: asking, responding with an estimate, replying, the internal
+community thread, turning a query into a task, resolving it. The alerts of the 1-hour
+promise are in ``projects.services.query_alerts``."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from projects.models import Project, Query, Task
+from projects.models.queries import (
+    FIRST_RESPONSE_WITHIN,
+    QueryAttachment,
+    QueryNote,
+    QueryPromise,
+    QueryReply,
+    QueryResponse,
+    current_assignments,
+    is_on_team,
+)
+from projects.services.tasks import task_create
+from softwaresupp.events import event_record
+from softwaresupp.notifications import absolute_url, notify
+
+MAX_FILES = 5
+MAX_FILE_SIZE = 10 * 1024 * 1024
+MAX_ESTIMATE_HOURS = Decimal("1000")
+
+
+def staff_recipients() -> list:
+    """Where staff alerts go: the team's inbox when one is configured, else every active
+    staff user."""
+    if settings.STAFF_ALERT_EMAIL:
+        return [settings.STAFF_ALERT_EMAIL]
+    return list(User.objects.filter(is_staff=True, is_active=True))
+
+
+def _is_member(user, organization_id) -> bool:
+    return Membership.objects.filter(user=user, organization_id=organization_id).exists()
+
+
+def _team_experts(project_id, *, exclude=None) -> list:
+    experts = [
+        assignment.expert
+        for assignment in current_assignments()
+        .filter(project_id=project_id)
+        .select_related("expert")
+        .order_by("expert_id")
+    ]
+    return [expert for expert in experts if exclude is None or expert.pk != exclude.pk]
+
+
+def _customer_recipients(query: Query) -> list:
+    """The person who asked; if they are gone, the organization's owners."""
+    if query.author is not None and query.author.is_active:
+        return [query.author]
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            organization_id=query.organization_id, role=Membership.Role.OWNER, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def query_summary(query: Query) -> dict:
+    """What an email says about a query: plain values, so rendering runs no queries."""
+    return {
+        "title": query.title,
+        "project": query.project.name,
+        "url": absolute_url(query.get_absolute_url()),
+        "asked_at": query.asked_at,
+        "due_at": query.first_response_due_at,
+    }
+
+
+def _lock(query: Query) -> Query:
+    return (
+        Query.objects.select_for_update(of=("self",))
+        .select_related("project", "author")
+        .get(pk=query.pk)
+    )
+
+
+def _check_files(files) -> None:
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": f"Attach at most {MAX_FILES} files."})
+    for upload in files:
+        if upload.size > MAX_FILE_SIZE:
+            raise ValidationError(
+                {"files": f"“{upload.name}” is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB."}
+            )
+
+
+@transaction.atomic
+def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Query:
+    """R-QUERY-1H: the clock starts when the customer submits the query; its deadline (asked
+    + 1 hour) is stored on the row. The assigned experts hear at once; when nobody is
+    assigned, staff do."""
+    if not _is_member(actor, project.organization_id):
+        raise ValidationError("Only people of the customer's organization ask questions here.")
+    if project.status == Project.Status.CLOSED:
+        raise ValidationError("This project is closed. Ask your question on an active project.")
+    files = list(files)
+    _check_files(files)
+    now = timezone.now()
+    query = Query(
+        project=project,
+        organization_id=project.organization_id,
+        author=actor,
+        title=title.strip(),
+        body=body.strip(),
+        asked_at=now,
+        first_response_due_at=now + FIRST_RESPONSE_WITHIN,
+    )
+    query.full_clean()
+    query.save()
+    for upload in files:
+        QueryAttachment.objects.create(
+            query=query,
+            organization_id=query.organization_id,
+            file=upload,
+            name=upload.name[:255],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+    event_record(
+        actor=actor,
+        target=query,
+        verb="asked",
+        organization=project.organization,
+        changes={"state": (None, query.get_state_display())},
+    )
+    experts = _team_experts(project.pk)
+    context = {"query": query_summary(query), "body": query.body, "asker": str(actor)}
+    if experts:
+        notify(template="query_asked", recipients=experts, context=context)
+    else:
+        query.unassigned_alerted_at = now
+        query.save(update_fields=["unassigned_alerted_at"])
+        notify(
+            template="query_unassigned",
+            recipients=staff_recipients(),
+            context={
+                "queries": [context["query"]],
+                "count": 1,
+                "more": 0,
+                "all_url": absolute_url(reverse("queries:staff_open")),
+            },
+        )
+    return query
+
+
+def _refuse_unless_team(actor, query: Query) -> None:
+    if not is_on_team(actor, query.project):
+        raise ValidationError("Only the project's experts and staff can do this.")
+
+
+def _settle(promise: QueryPromise, now, *, delivered: bool) -> None:
+    """Delivered by the deadline is kept; anything after it is missed. A deadline replaced
+    before it passed is revised, neither kept nor missed."""
+    if now > promise.due_at:
+        promise.state = QueryPromise.State.MISSED
+    else:
+        promise.state = QueryPromise.State.KEPT if delivered else QueryPromise.State.REVISED
+    promise.settled_at = now
+    promise.save(update_fields=["state", "settled_at"])
+
+
+def _open_promise(query: Query) -> QueryPromise | None:
+    return query.promises.select_for_update().filter(state=QueryPromise.State.OPEN).first()
+
+
+@transaction.atomic
+def query_respond(
+    *,
+    actor,
+    query: Query,
+    kind: str,
+    body: str,
+    estimate_hours: Decimal | None = None,
+    deliver_by=None,
+    waiting_on_customer: bool = False,
+    community_question: str = "",
+) -> QueryResponse:
+    """R-QUERY-ANSWER: a response is the real answer or an honest "checking with the
+    community" / "needs research", and always an estimate (hours to complete or a delivery
+    deadline); without one it is refused. The first response stops the 1-hour clock
+    (R-QUERY-1H). The estimate becomes the query's promise; a new deadline replaces the old."""
+    query = _lock(query)
+    _refuse_unless_team(actor, query)
+    if not query.is_open:
+        raise ValidationError(
+            "This query is resolved. If there is more to do, the customer reopens it by replying."
+        )
+    now = timezone.now()
+    errors = {}
+    if not body.strip():
+        errors["body"] = "Write the response the customer will read."
+    if estimate_hours is None and deliver_by is None:
+        errors["estimate_hours"] = (
+            "Every response tells the customer when the work will be done: give the hours to "
+            "complete or a delivery deadline."
+        )
+    elif estimate_hours is not None and not (0 < estimate_hours <= MAX_ESTIMATE_HOURS):
+        errors["estimate_hours"] = (
+            f"Hours to complete must be above 0 and at most {MAX_ESTIMATE_HOURS}."
+        )
+    if deliver_by is not None and deliver_by <= now:
+        errors["deliver_by"] = "The delivery deadline must be in the future."
+    if kind == QueryResponse.Kind.COMMUNITY and not community_question.strip():
+        errors["community_question"] = (
+            "Tell the community what you need to know. Only staff and the project's experts see it."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    response = QueryResponse(
+        query=query,
+        organization_id=query.organization_id,
+        author=actor,
+        kind=kind,
+        body=body.strip(),
+        estimate_hours=estimate_hours,
+        deliver_by=deliver_by,
+        waiting_on_customer=waiting_on_customer,
+        created_at=now,
+    )
+    response.full_clean()
+    response.save()
+
+    changes, fields = {}, []
+    if query.first_responded_at is None:
+        changes["first_responded_at"] = (None, now.isoformat())
+        query.first_responded_at = now
+        fields.append("first_responded_at")
+    new_state = Query.State.WAITING_ON_CUSTOMER if waiting_on_customer else Query.State.ANSWERED
+    if query.state != new_state:
+        changes["state"] = (query.get_state_display(), Query.State(new_state).label)
+        query.state = new_state
+        fields.append("state")
+    if fields:
+        query.save(update_fields=fields)
+
+    promise = _open_promise(query)
+    if promise is None or promise.due_at != response.eta:
+        if promise is not None:
+            _settle(promise, now, delivered=False)
+            changes["eta"] = (promise.due_at.isoformat(), response.eta.isoformat())
+        else:
+            changes["eta"] = (None, response.eta.isoformat())
+        QueryPromise.objects.create(
+            query=query,
+            organization_id=query.organization_id,
+            response=response,
+            expert=actor,
+            made_at=now,
+            due_at=response.eta,
+        )
+    event_record(
+        actor=actor,
+        target=query,
+        verb="responded",
+        organization=query.project.organization,
+        changes=changes,
+        note=response.get_kind_display(),
+    )
+    if community_question.strip():
+        _note_add(actor=actor, query=query, body=community_question, ask_community=True)
+    notify(
+        template="query_response",
+        recipients=_customer_recipients(query),
+        context={
+            "query": query_summary(query),
+            "kind": response.get_kind_display(),
+            "body": response.body,
+            "expert": str(actor),
+            "estimate_hours": response.estimate_hours,
+            "eta": response.eta,
+            "waiting_on_customer": response.waiting_on_customer,
+        },
+    )
+    return response
+
+
+@transaction.atomic
+def query_reply(*, actor, query: Query, body: str) -> QueryReply:
+    """The customer answers in the public thread. It hands the query back to the experts:
+    one waiting on the customer, or resolved, is open again."""
+    query = _lock(query)
+    if not _is_member(actor, query.organization_id):
+        raise ValidationError("Only people of the customer's organization reply here.")
+    if not body.strip():
+        raise ValidationError({"body": "Write your reply."})
+    reply = QueryReply(
+        query=query, organization_id=query.organization_id, author=actor, body=body.strip()
+    )
+    reply.full_clean()
+    reply.save()
+    if query.state in (Query.State.WAITING_ON_CUSTOMER, Query.State.RESOLVED):
+        before = query.get_state_display()
+        query.state = Query.State.ANSWERED if query.first_responded_at else Query.State.WAITING
+        query.resolved_at = None
+        query.save(update_fields=["state", "resolved_at"])
+        event_record(
+            actor=actor,
+            target=query,
+            verb="replied",
+            organization=query.project.organization,
+            changes={"state": (before, query.get_state_display())},
+        )
+    else:
+        event_record(
+            actor=actor, target=query, verb="replied", organization=query.project.organization
+        )
+    notify(
+        template="query_reply",
+        recipients=_team_experts(query.project_id),
+        context={"query": query_summary(query), "body": reply.body, "customer": str(actor)},
+    )
+    return reply
+
+
+def _note_add(*, actor, query: Query, body: str, ask_community: bool) -> QueryNote:
+    note = QueryNote(
+        query=query,
+        organization_id=query.organization_id,
+        author=actor,
+        body=body.strip(),
+        asks_community=ask_community,
+    )
+    note.full_clean()
+    note.save()
+    # The event names the act, never the words: the internal thread stays internal.
+    event_record(
+        actor=actor,
+        target=query,
+        verb="asked the community" if ask_community else "added an internal note",
+        organization=query.project.organization,
+    )
+    if ask_community:
+        notify(
+            template="query_community",
+            recipients=[*staff_recipients(), *_team_experts(query.project_id, exclude=actor)],
+            context={"query": query_summary(query), "body": note.body, "author": str(actor)},
+        )
+    return note
+
+
+@transaction.atomic
+def query_note_add(*, actor, query: Query, body: str, ask_community: bool = False) -> QueryNote:
+    """R-QUERY-COMMUNITY: the project's experts and staff talk on an internal thread the
+    customer never sees; asking the community notifies staff and the other experts."""
+    query = _lock(query)
+    _refuse_unless_team(actor, query)
+    if not body.strip():
+        raise ValidationError({"body": "Write the message for the community."})
+    return _note_add(actor=actor, query=query, body=body, ask_community=ask_community)
+
+
+@transaction.atomic
+def query_task_create(
+    *,
+    actor,
+    query: Query,
+    title: str,
+    description: str = "",
+    estimate_hours: Decimal | None = None,
+    due_on=None,
+    priority: int = Task.Priority.NORMAL,
+) -> Task:
+    """R-QUERY-ACTION: a query that needs work becomes a task on the board in one step,
+    prefilled from the query; the task and the query point at each other."""
+    query = _lock(query)
+    _refuse_unless_team(actor, query)
+    if query.task_id is not None:
+        raise ValidationError("This query already has a task on the board.")
+    task = task_create(
+        actor=actor,
+        project=query.project,
+        title=title,
+        description=description,
+        estimate_hours=estimate_hours,
+        due_on=due_on,
+        priority=priority,
+        assignee=actor if actor.is_expert else None,
+    )
+    query.task = task
+    query.save(update_fields=["task"])
+    event_record(
+        actor=actor,
+        target=query,
+        verb="task created",
+        organization=query.project.organization,
+        changes={"task": (None, task.title)},
+    )
+    return task
+
+
+@transaction.atomic
+def query_resolve(*, actor, query: Query) -> Query:
+    """The work is delivered: the open promise counts as kept if it is on or before its
+    deadline, missed after it (R-QUERY-ANSWER). The customer may also close their query."""
+    query = _lock(query)
+    on_team = is_on_team(actor, query.project)
+    if not (on_team or _is_member(actor, query.organization_id)):
+        raise ValidationError("Only the customer's people and the project's experts can do this.")
+    if not query.is_open:
+        raise ValidationError("This query is already resolved.")
+    now = timezone.now()
+    promise = _open_promise(query)
+    if promise is not None:
+        _settle(promise, now, delivered=True)
+    before = query.get_state_display()
+    query.state, query.resolved_at = Query.State.RESOLVED, now
+    query.save(update_fields=["state", "resolved_at"])
+    changes = {"state": (before, query.get_state_display())}
+    if promise is not None:
+        changes["promise"] = (None, promise.get_state_display())
+    event_record(
+        actor=actor,
+        target=query,
+        verb="resolved",
+        organization=query.project.organization,
+        changes=changes,
+    )
+    if on_team:
+        notify(
+            template="query_resolved",
+            recipients=_customer_recipients(query),
+            context={"query": query_summary(query), "expert": str(actor)},
+        )
+    return query

@@ -1,0 +1,106 @@
+"""The board page and the moves made on it (drag and drop with htmx, or plain forms)."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+
+from projects.forms import EstimateForm, MoveForm
+from projects.models import Task
+from projects.selectors.board import BoardFilters, board_get
+from projects.selectors.projects import assignable_experts, project_access, project_get
+from projects.selectors.tasks import task_get
+from projects.services.sprints import sprints_ensure
+from projects.services.tasks import task_estimate, task_move
+from projects.views.common import redirect_back, refusal_text
+from softwaresupp.http import post_required_after_lookup
+
+
+def _board_context(request, project, filters: BoardFilters, *, error=""):
+    access = project_access(user=request.user, project=project)
+    current, upcoming = sprints_ensure(project=project)
+    board = board_get(
+        project=project, sprint=current, next_sprint=upcoming, filters=filters, user=request.user
+    )
+    query = urlencode(filters.as_query())
+    return {
+        "project": project,
+        "access": access,
+        "board": board,
+        "board_url": project.get_absolute_url() + (f"?{query}" if query else ""),
+        "filters": filters,
+        "assignees": list(assignable_experts(project=project)),
+        "kinds": Task.Kind.choices,
+        "board_error": error,
+    }
+
+
+@login_required
+def board(request, pk):
+    project = project_get(user=request.user, pk=pk)
+    context = _board_context(request, project, BoardFilters.from_query(request.GET))
+    if request.htmx and request.htmx.target == "board":
+        return render(request, "projects/_board.html", context)
+    return render(request, "projects/board.html", context)
+
+
+def _after_move(request, task, *, error: str = "", done: str = ""):
+    """htmx: the board again (with the refusal above it); otherwise back with a message."""
+    if request.htmx:
+        filters = BoardFilters.from_query(request.POST)
+        return render(
+            request,
+            "projects/_board.html",
+            _board_context(request, task.project, filters, error=error),
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect_back(request, task.project)
+
+
+@login_required
+def task_move_view(request, pk):
+    task = task_get(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _after_move(request, task, error="That move is not one the board knows.")
+    try:
+        task = task_move(
+            actor=request.user,
+            task=task,
+            status=form.cleaned_data["status"] or None,
+            where=form.cleaned_data["where"] or None,
+            before=form.cleaned_data["before"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _after_move(request, task, error=f"“{task.title}” can't move: {refusal_text(error)}")
+    return _after_move(request, task, done=f"“{task.title}” is now in {task.get_status_display()}.")
+
+
+@login_required
+def task_estimate_view(request, pk):
+    task = task_get(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    form = EstimateForm(request.POST)
+    if not form.is_valid():
+        return _after_move(
+            request,
+            task,
+            error=f"“{task.title}”: an estimate is a number of hours greater than zero.",
+        )
+    try:
+        task = task_estimate(
+            actor=request.user, task=task, estimate_hours=form.cleaned_data["estimate_hours"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _after_move(request, task, error=f"“{task.title}”: {refusal_text(error)}")
+    return _after_move(
+        request, task, done=f"“{task.title}” is estimated at {task.estimate_hours} h."
+    )

@@ -1,0 +1,91 @@
+"""Browser journey on the board: a customer submits a task; an expert estimates it and drags
+it from "To do" to "In progress"; after a reload it is still there."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Membership
+from projects.models import Assignment, Task
+from tests.factories.accounts import PASSWORD, customer
+from tests.factories.projects import AssignmentFactory, ProjectFactory, current_sprint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, base_url, user):
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def _card(page, column, title):
+    return (
+        page.get_by_test_id(f"column-{column}").get_by_test_id("task-card").filter(has_text=title)
+    )
+
+
+def test_a_customer_submits_and_an_expert_estimates_and_drags_it_to_in_progress(live_server, page):
+    project = ProjectFactory(name="Fleet dashboard")
+    current_sprint(project)
+    owner = customer(project.organization, Membership.Role.OWNER, email="anna@acme.example")
+    lead = AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
+    board_url = f"{live_server.url}{project.get_absolute_url()}"
+
+    _sign_in(page, live_server.url, owner)
+    page.goto(board_url)
+    page.get_by_test_id("new-task").click()
+    page.get_by_label("Title").fill("Dark mode for the control room")
+    page.get_by_label("Description").fill("The night shift finds the white screens tiring.")
+    page.get_by_role("button", name="Submit task").click()
+    expect(page.get_by_text("An expert will estimate it")).to_be_visible()
+    expect(_card(page, "new", "Dark mode")).to_be_visible()
+    expect(_card(page, "new", "Dark mode").get_by_test_id("badge-needs-estimate")).to_be_visible()
+
+    _sign_in(page, live_server.url, lead)
+    page.goto(board_url)
+    card = _card(page, "new", "Dark mode")
+    card.get_by_label(re.compile("Estimate in hours")).fill("3")
+    with page.expect_response(re.compile(r"/estimate/$")):
+        card.get_by_role("button", name="Estimate").click()
+    card = _card(page, "todo", "Dark mode")
+    expect(card).to_be_visible()
+
+    target = page.get_by_test_id("column-in_progress").locator("[data-board-list]")
+    with page.expect_response(re.compile(r"/move/$")) as response:
+        card.drag_to(target, source_position={"x": 4, "y": 4})
+    assert response.value.ok
+    expect(_card(page, "in_progress", "Dark mode")).to_be_visible()
+    expect(page.get_by_test_id("board-error")).to_have_count(0)
+
+    page.reload()
+    expect(_card(page, "in_progress", "Dark mode")).to_be_visible()
+    expect(_card(page, "todo", "Dark mode")).to_have_count(0)
+    task = Task.objects.get(title="Dark mode for the control room")
+    assert (task.status, task.estimate_hours, task.author) == ("in_progress", 3, owner)
+
+
+def test_a_refused_drag_puts_the_card_back_and_says_why(live_server, page):
+    project = ProjectFactory()
+    sprint = current_sprint(project)
+    lead = AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
+    Task.objects.create(
+        project=project,
+        sprint=sprint,
+        title="Alert rules",
+        status="in_progress",
+        estimate_hours=5,
+        position=1,
+    )
+    _sign_in(page, live_server.url, lead)
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    target = page.get_by_test_id("column-done").locator("[data-board-list]")
+    with page.expect_response(re.compile(r"/move/$")):
+        _card(page, "in_progress", "Alert rules").drag_to(target, source_position={"x": 4, "y": 4})
+    expect(page.get_by_test_id("board-error")).to_contain_text("no hours have been logged")
+    expect(_card(page, "in_progress", "Alert rules")).to_be_visible()
+    expect(_card(page, "done", "Alert rules")).to_have_count(0)

@@ -1,0 +1,82 @@
+"""Browser journey: an expert fills in a week in the grid; the customer sees the hours."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Membership
+from projects.models import Assignment, Task
+from tests.factories.accounts import PASSWORD, OrganizationFactory, customer, expert
+from tests.factories.projects import ProjectFactory, TaskFactory
+from timesheets.models import TimeEntry, local_today
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, base_url, user):
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_an_expert_fills_in_a_week_and_the_customer_sees_it(live_server, page):
+    organization = OrganizationFactory(name="Acme Robotics")
+    anna = customer(organization, Membership.Role.OWNER, email="anna@acme.example")
+    eva = expert(user__email="eva@experts.example", user__first_name="Eva")
+    project = ProjectFactory(organization=organization, name="Warehouse robots")
+    Assignment.objects.create(project=project, expert=eva, starts_on=date(2025, 1, 1))
+    api = TaskFactory(
+        project=project, title="Pick-and-place API", status=Task.Status.IN_PROGRESS, assignee=eva
+    )
+    charts = TaskFactory(
+        project=project,
+        title="Dashboard charts",
+        status=Task.Status.IN_PROGRESS,
+        assignee=eva,
+        estimate_hours=Decimal("10"),
+    )
+    today = local_today(eva)
+    monday = today - timedelta(days=today.weekday())
+
+    _sign_in(page, live_server.url, eva)
+    page.get_by_role("link", name="Timesheet").click()
+    grid = page.get_by_test_id("week-grid")
+    expect(grid).to_be_visible()
+
+    page.get_by_test_id(f"cell-{api.pk}-{monday.isoformat()}").fill("2")
+    page.get_by_test_id(f"cell-{charts.pk}-{monday.isoformat()}").click()  # leaving saves
+    expect(page.get_by_test_id("week-total")).to_have_text("2")
+    page.get_by_test_id(f"cell-{charts.pk}-{today.isoformat()}").fill("1:30")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("week-total")).to_have_text("3.5")
+    expect(page.get_by_test_id("week-total-summary")).to_have_text("3.5")
+    # A refusal shows beside the cell, with what was typed, and saves nothing.
+    page.get_by_test_id(f"cell-{api.pk}-{today.isoformat()}").fill("1:20")
+    page.keyboard.press("Tab")
+    expect(page.get_by_text("Log hours in quarter hours")).to_be_visible()
+    expect(page.get_by_test_id("week-total")).to_have_text("3.5")
+
+    assert sorted(TimeEntry.objects.values_list("task__title", "hours")) == [
+        ("Dashboard charts", Decimal("1.50")),
+        ("Pick-and-place API", Decimal("2.00")),
+    ]
+    page.reload()
+    expect(page.get_by_test_id(f"cell-{api.pk}-{monday.isoformat()}")).to_have_value("2")
+
+    _sign_in(page, live_server.url, anna)
+    page.get_by_role("link", name="Hours").click()
+    expect(page.get_by_test_id("report-total-hours")).to_have_text("3.5")
+    page.get_by_role("link", name="By task").click()
+    table = page.get_by_test_id("report-table")
+    expect(table.get_by_role("row", name=re.compile("Pick-and-place API"))).to_contain_text("2")
+    expect(table.get_by_role("row", name=re.compile("Dashboard charts"))).to_contain_text("1.5")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    assert "Pick-and-place API" in Path(download.value.path()).read_text(encoding="utf-8")

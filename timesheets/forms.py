@@ -1,0 +1,185 @@
+import re
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+
+from timesheets.models import HOURS_STEP, QUARTER_MESSAGE
+from timesheets.selectors import GROUPS, ReportFilter, monday_of
+
+_CLOCK = re.compile(r"^(?P<h>\d{1,2})\s*[:h]\s*(?P<m>\d{1,2})?\s*(?:m|min)?$")
+_MINUTES = re.compile(r"^(?P<m>\d{1,4})\s*(?:m|min)$")
+
+
+def parse_hours(raw: str) -> Decimal:
+    """Hours as people type them: ``1.5``, ``1,5``, ``1:30``, ``1h30``, ``2h``, ``45m``.
+    An empty value is zero. The rules (quarter hours, > 0, 24 a day) are checked later."""
+    text = (raw or "").strip().lower()
+    if not text:
+        return Decimal("0")
+    if match := _MINUTES.match(text):
+        return Decimal(match["m"]) / 60
+    if match := _CLOCK.match(text):
+        minutes = int(match["m"] or 0)
+        if minutes >= 60:
+            raise forms.ValidationError("Minutes go from 0 to 59, e.g. 1:45.")
+        return Decimal(match["h"]) + Decimal(minutes) / 60
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise forms.ValidationError("Type hours as 1.5 or 1:30 (1 hour 30 minutes).") from None
+    if not value.is_finite():
+        raise forms.ValidationError("Type hours as 1.5 or 1:30 (1 hour 30 minutes).")
+    return value
+
+
+class HoursField(forms.CharField):
+    """Hours in quarter hours; zero (an empty value) is allowed here because the weekly
+    grid uses it to clear a cell. Logging zero hours is refused by the rules."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "In quarter hours: 1.25, 1:15 or 75m are all 1 h 15 min.")
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > 16:
+            raise forms.ValidationError("Type hours as 1.5 or 1:30 (1 hour 30 minutes).")
+        hours = parse_hours(text)
+        # Checked here too (not only by the model) so that 1:20 is refused in these words
+        # rather than as "more than 2 decimal places".
+        if hours % HOURS_STEP:
+            raise forms.ValidationError(QUARTER_MESSAGE)
+        if abs(hours) >= 1000:
+            raise forms.ValidationError("A day has 24 hours.")
+        return hours.quantize(Decimal("0.01"))
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeEntryForm(forms.Form):
+    """Log hours on one task (the task page) or change one entry."""
+
+    day = forms.DateField(widget=_DateInput())
+    hours = HoursField()
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What was done; the customer sees it in the report.",
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if today is not None:
+            self.fields["day"].widget.attrs["max"] = today.isoformat()
+            self.fields["day"].initial = self.fields["day"].initial or today
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("day", css_class="col-sm-6"), Column("hours", css_class="col-sm-6")),
+            "description",
+        )
+
+
+class ReportFilterForm(forms.Form):
+    """The report's range and filters. Choices are limited to what the user may see."""
+
+    start = forms.DateField(label="From", widget=_DateInput(), required=False)
+    end = forms.DateField(label="To", widget=_DateInput(), required=False)
+    organization = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All organizations"
+    )
+    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="All projects")
+    expert = forms.ModelChoiceField(queryset=None, required=False, empty_label="All experts")
+    group = forms.ChoiceField(choices=list(GROUPS.items()), required=False, initial="project")
+
+    def __init__(self, *args, organizations, projects, experts, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["start"].initial, self.fields["end"].initial = self.default_range()
+        self.fields["organization"].queryset = organizations
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.organization} · {p.name}"
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda u: str(u)
+        self.fields["group"].widget = forms.HiddenInput()
+        columns = [
+            Column("start", css_class="col-6 col-md-2"),
+            Column("end", css_class="col-6 col-md-2"),
+        ]
+        # One query decides whether the organization filter is worth showing at all.
+        if organizations.count() > 1:
+            columns.append(Column("organization", css_class="col-md-3"))
+        else:
+            del self.fields["organization"]
+        columns += [
+            Column("project", css_class="col-md-3"),
+            Column("expert", css_class="col-md-2"),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Row(*columns), "group")
+
+    def default_range(self):
+        """The last four sprints: from the Monday three weeks ago to this week's Sunday."""
+        monday = monday_of(self.today)
+        return monday - timedelta(days=21), monday + timedelta(days=6)
+
+    def quick_ranges(self) -> list[tuple[str, date, date]]:
+        monday = monday_of(self.today)
+        first = self.today.replace(day=1)
+        last_month_end = first - timedelta(days=1)
+        return [
+            ("This week", monday, monday + timedelta(days=6)),
+            ("Last week", monday - timedelta(days=7), monday - timedelta(days=1)),
+            ("This month", first, self.today),
+            ("Last month", last_month_end.replace(day=1), last_month_end),
+            ("Last 4 weeks", *self.default_range()),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = self.default_range()
+        cleaned["start"] = cleaned.get("start") or start
+        cleaned["end"] = cleaned.get("end") or end
+        if cleaned["start"] > cleaned["end"]:
+            self.add_error("end", "The end of the range comes before its start.")
+        cleaned["group"] = cleaned.get("group") or "project"
+        return cleaned
+
+    def _valid_data(self) -> dict:
+        # Fields that passed validation still count when another one failed: a refused
+        # project filter is shown beside the field and the rest of the report stands.
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def report(self) -> ReportFilter:
+        data = self._valid_data()
+        start, end = self.default_range()
+        if "end" in self.errors:
+            data = {**data, "start": start, "end": end}
+        return ReportFilter(
+            start=data.get("start") or start,
+            end=data.get("end") or end,
+            organization=data.get("organization"),
+            project=data.get("project"),
+            expert=data.get("expert"),
+        )
+
+    @property
+    def selected_group(self) -> str:
+        group = self._valid_data().get("group")
+        return group if group in GROUPS else "project"

@@ -1,0 +1,165 @@
+"""Writes for hour reporting (R-TIMESHEET). Every entry is created, changed and deleted here;
+the rules themselves live in ``TimeEntry.clean()`` so that admin forms show the same words."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from projects.models import Task
+from softwaresupp.events import event_record
+from timesheets.models import SettledEntryError, TimeEntry, format_hours
+
+
+def _lock_expert(expert) -> None:
+    """Serialise writes per expert: the 24-hours-a-day total spans several rows, so two
+    entries saved at once must not both pass against the old total."""
+    User.objects.select_for_update().filter(pk=expert.pk).values_list("pk").get()
+
+
+def _require_expert_or_staff(actor, expert) -> None:
+    if not (actor.is_staff or actor.pk == expert.pk):
+        raise PermissionDenied("Hours are logged and changed by the expert who did them.")
+
+
+def _lock_entry(entry: TimeEntry) -> TimeEntry:
+    locked = (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("expert", "task", "task__project")
+        .get(pk=entry.pk)
+    )
+    if locked.is_settled:
+        raise SettledEntryError()
+    return locked
+
+
+def _record(actor, entry: TimeEntry, verb: str, changes: dict) -> None:
+    # Recorded on the task, so the task's history shows who logged what and when.
+    if "hours" in changes:
+        changes["hours"] = tuple(
+            None if value is None else format_hours(value) for value in changes["hours"]
+        )
+    event_record(
+        actor=actor,
+        target=entry.task,
+        verb=verb,
+        organization=entry.organization,
+        changes=changes,
+        note=f"{entry.expert} · {entry.day:%a %d %b %Y}",
+    )
+
+
+@transaction.atomic
+def time_entry_log(
+    *,
+    actor,
+    task: Task,
+    day: date,
+    hours: Decimal,
+    description: str = "",
+    expert=None,
+) -> TimeEntry:
+    """Log hours on a task (R-TIMESHEET): by the expert who did them (staff may log for an
+    expert), hours > 0 in quarter hours, at most 24 per expert per day in total, not in the
+    future (in the expert's time zone), only on a project the expert was assigned to that
+    day, never on a cancelled task nor in a settled period."""
+    expert = expert or actor
+    _require_expert_or_staff(actor, expert)
+    _lock_expert(expert)
+    task = Task.objects.select_related("project", "organization").get(pk=task.pk)
+    entry = TimeEntry(
+        expert=expert,
+        task=task,
+        project=task.project,
+        organization=task.organization,
+        day=day,
+        hours=hours,
+        description=(description or "").strip(),
+    )
+    entry.full_clean()
+    entry.save()
+    _record(actor, entry, "hours logged", {"hours": (None, entry.hours)})
+    return entry
+
+
+@transaction.atomic
+def time_entry_update(
+    *,
+    actor,
+    entry: TimeEntry,
+    day: date | None = None,
+    hours: Decimal | None = None,
+    description: str | None = None,
+) -> TimeEntry:
+    """Change an entry's day, hours or description, under the same rules as logging it
+    (R-TIMESHEET). A settled entry is locked."""
+    _require_expert_or_staff(actor, entry.expert)
+    _lock_expert(entry.expert)
+    entry = _lock_entry(entry)
+    changes = {}
+    for field, value in (("day", day), ("hours", hours), ("description", description)):
+        if value is None:
+            continue
+        if field == "description":
+            value = value.strip()
+        if getattr(entry, field) != value:
+            changes[field] = (getattr(entry, field), value)
+            setattr(entry, field, value)
+    if not changes:
+        return entry
+    entry.full_clean()
+    entry.save(update_fields=[*changes, "updated_at"])
+    _record(actor, entry, "hours changed", changes)
+    return entry
+
+
+@transaction.atomic
+def time_entry_delete(*, actor, entry: TimeEntry) -> None:
+    """Remove an entry logged by mistake; a settled entry is locked (R-TIMESHEET)."""
+    _require_expert_or_staff(actor, entry.expert)
+    entry = _lock_entry(entry)
+    _record(actor, entry, "hours deleted", {"hours": (entry.hours, None)})
+    entry.delete()
+
+
+@transaction.atomic
+def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> TimeEntry | None:
+    """The weekly grid's cell: make the actor's hours on ``task`` on ``day`` total ``hours``.
+
+    Zero clears the cell. A cell holding several entries (each with its own description) is
+    changed entry by entry, not from the grid, so nothing typed elsewhere is lost."""
+    _lock_expert(actor)
+    entries = list(
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("expert", "task")
+        .filter(expert=actor, task=task, day=day)
+    )
+    if any(entry.is_settled for entry in entries):
+        raise SettledEntryError()
+    if len(entries) > 1:
+        raise ValidationError(
+            {
+                "hours": f"{day:%a %d %b} has {len(entries)} entries on this task: change them "
+                "one by one in the list of entries."
+            }
+        )
+    current = entries[0] if entries else None
+    if not hours:
+        if current is not None:
+            time_entry_delete(actor=actor, entry=current)
+        return None
+    if current is None:
+        return time_entry_log(actor=actor, task=task, day=day, hours=hours)
+    return time_entry_update(actor=actor, entry=current, hours=hours)
+
+
+@transaction.atomic
+def time_entries_settle(*, settlement) -> int:
+    """Lock the period's hours by linking every unsettled entry of its days to the
+    settlement (R-SETTLE → R-TIMESHEET). The one change a guard lets through; returns how
+    many entries were locked. Running it twice locks nothing more."""
+    return TimeEntry.objects.filter(
+        settlement__isnull=True, day__gte=settlement.starts_on, day__lte=settlement.ends_on
+    ).update(settlement=settlement)

@@ -1,0 +1,403 @@
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from softwaresupp.forms import apply_validation_error
+from softwaresupp.http import post_required_after_lookup
+from timesheets import selectors, services
+from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm
+from timesheets.models import format_hours, local_today
+from timesheets.selectors import GROUPS, monday_of
+
+REPORT_PAGE_SIZE = 100
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _refusal(error) -> str:
+    if isinstance(error, PermissionDenied):
+        return str(error) or "You cannot do that."
+    return " ".join(error.messages)
+
+
+# --- the weekly grid -------------------------------------------------------------------
+
+
+def _requested_monday(request, today: date) -> date:
+    raw = request.GET.get("week", "")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = today
+    return monday_of(min(day, today))
+
+
+def _add_task_ids(request) -> list[int]:
+    return [int(value) for value in request.GET.getlist("add") if value.isdigit()][:50]
+
+
+def _post_url(monday: date, add: list[int]) -> str:
+    query = urlencode({"week": monday.isoformat(), "add": add}, doseq=True)
+    return f"{reverse('timesheets:week')}?{query}"
+
+
+def _parse_cells(request) -> list[tuple[int, date, str]]:
+    cells = []
+    for key, value in request.POST.items():
+        if not key.startswith("cell-"):
+            continue
+        task_id, _, day = key.removeprefix("cell-").partition("-")
+        try:
+            cells.append((int(task_id), date.fromisoformat(day), value))
+        except ValueError:
+            continue
+    return cells
+
+
+def _save_cells(request, grid) -> dict[str, tuple[str, str]]:
+    """Save every cell whose value changed; returns ``{cell name: (typed, error)}`` for the
+    cells that were refused, so the grid can show them with what was typed."""
+    errors = {}
+    field = HoursField(required=False)
+    for task_id, day, typed in _parse_cells(request):
+        name = f"cell-{task_id}-{day.isoformat()}"
+        try:
+            hours = field.clean(typed)
+        except ValidationError as error:
+            errors[name] = (typed, _refusal(error))
+            continue
+        row = grid.row_for(task_id)
+        current = next((c for c in row.cells if c.day == day), None) if row else None
+        if current is not None and current.hours == hours:
+            continue
+        task = selectors.grid_task_get(expert=request.user, pk=task_id)
+        try:
+            services.time_entry_cell_set(actor=request.user, task=task, day=day, hours=hours)
+        except (ValidationError, PermissionDenied) as error:
+            errors[name] = (typed, _refusal(error))
+    return errors
+
+
+def _apply_errors(grid, errors) -> None:
+    for row in grid.rows:
+        for cell in row.cells:
+            if cell.name in errors:
+                cell.typed, cell.error = errors[cell.name]
+
+
+@login_required
+def week(request):
+    """The expert's week: tasks × days, typed inline. Each cell saves on its own through
+    htmx; without JavaScript the whole week is one form."""
+    if not request.user.is_expert:
+        return redirect("timesheets:report")
+    today = local_today(request.user)
+    monday = _requested_monday(request, today)
+    add = _add_task_ids(request)
+    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+    if request.method == "POST":
+        errors = _save_cells(request, grid)
+        if request.htmx:
+            return _cell_response(request, monday, add, errors)
+        if not errors:
+            messages.success(request, "Your week is saved.")
+            return redirect(_post_url(monday, add))
+        grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+        _apply_errors(grid, errors)
+        messages.error(request, "Some hours were not saved: see the cells marked in red.")
+    elif request.method not in ("GET", "HEAD"):
+        return post_required_after_lookup(request)
+    return render(
+        request,
+        "timesheets/week.html",
+        {"grid": grid, "add": add, "post_url": _post_url(monday, add)},
+    )
+
+
+def _cell_response(request, monday, add, errors):
+    """The saved (or refused) cell, with its row's, day's and week's totals swapped in
+    out of band."""
+    name = request.htmx.trigger_name or next(iter(errors), "")
+    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+    _apply_errors(grid, errors)
+    row = cell = None
+    for candidate in grid.rows:
+        for candidate_cell in candidate.cells:
+            if candidate_cell.name == name:
+                row, cell = candidate, candidate_cell
+    return render(
+        request,
+        "timesheets/_cell_response.html",
+        {"grid": grid, "row": row, "cell": cell, "post_url": _post_url(monday, add)},
+    )
+
+
+# --- one task, one entry ---------------------------------------------------------------
+
+
+@login_required
+def task_log(request, pk):
+    """Quick "log hours" on a task: the task page's panel posts here; the same page works
+    on its own without JavaScript."""
+    task = selectors.task_loggable_get(user=request.user, pk=pk)
+    today = local_today(request.user)
+    form = TimeEntryForm(request.POST or None, today=today)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                entry = services.time_entry_log(actor=request.user, task=task, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                if isinstance(error, PermissionDenied):
+                    error = ValidationError(_refusal(error))
+                apply_validation_error(form, error)
+            else:
+                if request.htmx:
+                    # The panel is swapped in place and says so itself; a flash message
+                    # would only show up on the next page.
+                    return render(
+                        request,
+                        "timesheets/task_log_panel.html",
+                        {"task": task, "project": task.project, "logged": entry},
+                    )
+                messages.success(request, f"Logged {format_hours(entry.hours)} h on “{task}”.")
+                return redirect(_safe_next(request, task.get_absolute_url()))
+        if request.htmx:
+            return render(
+                request,
+                "timesheets/task_log_panel.html",
+                {"task": task, "project": task.project, "log_form": form},
+            )
+    elif request.method not in ("GET", "HEAD"):
+        return post_required_after_lookup(request)
+    return render(
+        request,
+        "timesheets/task_log.html",
+        {"task": task, "project": task.project, "log_form": form},
+    )
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = selectors.time_entry_get_for_edit(user=request.user, pk=pk)
+    fallback = f"{reverse('timesheets:report')}?group=entry"
+    initial = {
+        "day": entry.day,
+        "hours": format_hours(entry.hours),
+        "description": entry.description,
+    }
+    form = TimeEntryForm(request.POST or None, initial=initial, today=local_today(entry.expert))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.time_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                apply_validation_error(form, ValidationError(_refusal(error)))
+            else:
+                messages.success(request, "The entry is saved.")
+                return redirect(_safe_next(request, fallback))
+    elif request.method not in ("GET", "HEAD"):
+        return post_required_after_lookup(request)
+    return render(
+        request,
+        "timesheets/entry_edit.html",
+        {"entry": entry, "form": form, "next": _safe_next(request, fallback)},
+    )
+
+
+@login_required
+def entry_delete(request, pk):
+    entry = selectors.time_entry_get_for_edit(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    fallback = f"{reverse('timesheets:report')}?group=entry"
+    try:
+        services.time_entry_delete(actor=request.user, entry=entry)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+        return redirect(reverse("timesheets:entry_edit", kwargs={"pk": entry.pk}))
+    messages.success(
+        request, f"The entry of {format_hours(entry.hours)} h on {entry.day:%d %b} is deleted."
+    )
+    return redirect(_safe_next(request, fallback))
+
+
+# --- reports and export ----------------------------------------------------------------
+
+
+def _report_form(request) -> ReportFilterForm:
+    user = request.user
+    return ReportFilterForm(
+        request.GET or None,
+        organizations=selectors.report_organizations(user=user),
+        projects=selectors.report_projects(user=user),
+        experts=selectors.report_experts(user=user),
+        today=local_today(user),
+    )
+
+
+@login_required
+def report(request):
+    """Hours by project, sprint, expert, task or entry for a date range, with estimates
+    against actuals: customers their organizations', experts their own, staff everyone's."""
+    form = _report_form(request)
+    report_filter = form.report()
+    group = form.selected_group
+    summary = selectors.report_summary(user=request.user, report=report_filter)
+    rows = selectors.report_table(
+        user=request.user, report=report_filter, group=group, summary=summary
+    )
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("group", None)
+    ranges = []
+    for label, start, end in form.quick_ranges():
+        ranged = query.copy()
+        ranged["start"], ranged["end"] = start.isoformat(), end.isoformat()
+        ranged["group"] = group
+        active = (start, end) == (report_filter.start, report_filter.end)
+        ranges.append((label, ranged.urlencode(), active))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["start"] = report_filter.start.isoformat()
+    export_query["end"] = report_filter.end.isoformat()
+    export_query["group"] = group
+    entries_query = export_query.copy()
+    entries_query["group"] = "entry"
+    return render(
+        request,
+        "timesheets/report.html",
+        {
+            "form": form,
+            "report": report_filter,
+            "group": group,
+            "groups": GROUPS,
+            "page": page,
+            "summary": summary,
+            "query": query.urlencode(),
+            "ranges": ranges,
+            "export_query": export_query.urlencode(),
+            "entries_query": entries_query.urlencode(),
+        },
+    )
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+EXPORT_COLUMNS = {
+    "entry": [
+        ("day", "Day"),
+        ("organization_name", "Organization"),
+        ("project_name", "Project"),
+        ("task_id", "Task id"),
+        ("title", "Task"),
+        ("email", "Expert email"),
+        ("first_name", "Expert first name"),
+        ("last_name", "Expert last name"),
+        ("hours", "Hours"),
+        ("description", "Description"),
+        ("settlement_id", "Settlement"),
+    ],
+    "task": [
+        ("organization_name", "Organization"),
+        ("project_name", "Project"),
+        ("task_id", "Task id"),
+        ("title", "Task"),
+        ("status", "Status"),
+        ("hours", "Hours in range"),
+        ("actual", "Hours to date"),
+        ("estimate", "Estimate"),
+        ("variance", "Variance"),
+    ],
+    "project": [
+        ("organization_name", "Organization"),
+        ("project_name", "Project"),
+        ("hours", "Hours in range"),
+        ("actual", "Hours to date on these tasks"),
+        ("estimate", "Estimate of these tasks"),
+        ("variance", "Variance"),
+    ],
+    "sprint": [
+        ("organization_name", "Organization"),
+        ("project_name", "Project"),
+        ("week", "Week of"),
+        ("hours", "Hours"),
+        ("estimate", "Sprint estimate"),
+        ("variance", "Variance"),
+        ("tasks", "Tasks"),
+    ],
+    "expert": [
+        ("email", "Expert email"),
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("hours", "Hours"),
+        ("tasks", "Tasks"),
+        ("days", "Days"),
+        ("entries", "Entries"),
+    ],
+}
+
+
+EXPORT_CHUNK = 64 * 1024  # characters handed to the server at a time
+
+
+def export_rows(*, user, report_filter, group):
+    """The CSV text in chunks of about 64 KB, produced as the database hands rows over
+    (2,000 at a time): memory stays flat however many entries the range holds."""
+    columns = EXPORT_COLUMNS[group]
+    keys = [key for key, _ in columns]
+    if group in ("task", "entry"):
+        rows = selectors.report_rows(user=user, report=report_filter, group=group)
+        rows = rows.values_list(*keys).iterator(chunk_size=2000)
+    else:
+        table = selectors.report_table(user=user, report=report_filter, group=group, summary={})
+        rows = ([row[key] for key in keys] for row in table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title for _, title in columns])
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+        if buffer.tell() >= EXPORT_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@login_required
+def export(request):
+    """The report's rows (or every entry) as CSV, streamed."""
+    form = _report_form(request)
+    report_filter = form.report()
+    group = form.selected_group
+    filename = f"hours-{group}-{report_filter.start:%Y%m%d}-{report_filter.end:%Y%m%d}.csv"
+    response = StreamingHttpResponse(
+        export_rows(user=request.user, report_filter=report_filter, group=group),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -10,6 +10,7 @@ from projects.models import (
     TaskComment,
     WeeklySummary,
 )
+from softwaresupp.admin_tools import ViewOnlyAdmin
 
 
 class AssignmentInline(admin.TabularInline):
@@ -64,21 +65,16 @@ class SprintAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ViewOnlyAdmin):
+    """Read-only: tasks change on the board, where R-ESTIMATE and R-HOURS are checked and
+    every change lands in the task's history."""
+
     list_display = ["title", "project", "kind", "status", "priority", "assignee", "estimate_hours"]
     list_filter = ["status", "kind", "priority", "project__organization"]
     search_fields = ["title", "description", "project__name"]
     autocomplete_fields = ["assignee", "project"]
     readonly_fields = ["first_estimate_hours", "author", "created_at"]
     exclude = ["organization"]
-
-    # Read-only: tasks change on the board, where R-ESTIMATE and R-HOURS are checked and
-    # every change lands in the task's history.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TaskComment)
@@ -91,49 +87,31 @@ class TaskCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(admin.ModelAdmin):
+class ProjectUpdateAdmin(ViewOnlyAdmin):
     """Read-only: updates are posted on the board, where they are emailed (R-MILESTONE)."""
 
     list_display = ["task", "kind", "project", "author", "created_at"]
     list_filter = ["kind", "project__organization"]
     search_fields = ["body", "task__title"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(ViewOnlyAdmin):
     """Read-only: each step is taken on the board so it lands in the log (R-RELEASE)."""
 
     list_display = ["title", "project", "stage", "stage_changed_at"]
     list_filter = ["stage", "project__organization"]
     search_fields = ["title", "notes", "project__name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WeeklySummary)
-class WeeklySummaryAdmin(admin.ModelAdmin):
+class WeeklySummaryAdmin(ViewOnlyAdmin):
     """Read-only: written and emailed once per project and week by the job (R-SUMMARY)."""
 
     list_display = ["project", "week_starts_on", "sent_at", "recipient_count"]
     list_filter = ["project__organization"]
     search_fields = ["project__name", "project__organization__name"]
     date_hierarchy = "week_starts_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # Queries keep their admin beside their other modules; imported here for autodiscovery.

@@ -14,6 +14,7 @@ from projects.models import (
     QueryResponse,
 )
 from projects.services.queries import query_resolve
+from softwaresupp.admin_tools import ViewOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -47,16 +48,8 @@ class QueryAttachmentInline(ReadOnlyInline):
     fields = ["name", "size", "uploaded_by", "created_at"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Query)
-class QueryAdmin(ReadOnlyAdmin):
+class QueryAdmin(ViewOnlyAdmin):
     list_display = [
         "title",
         "project",
@@ -89,7 +82,7 @@ class QueryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QueryResponse)
-class QueryResponseAdmin(ReadOnlyAdmin):
+class QueryResponseAdmin(ViewOnlyAdmin):
     list_display = ["query", "author", "kind", "estimate_hours", "deliver_by", "created_at"]
     list_filter = ["kind", "waiting_on_customer", "organization"]
     search_fields = ["body", "query__title", "author__email"]
@@ -97,7 +90,7 @@ class QueryResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QueryPromise)
-class QueryPromiseAdmin(ReadOnlyAdmin):
+class QueryPromiseAdmin(ViewOnlyAdmin):
     list_display = ["query", "expert", "made_at", "due_at", "state", "settled_at"]
     list_filter = ["state", "organization"]
     search_fields = ["query__title", "expert__email"]
@@ -105,7 +98,7 @@ class QueryPromiseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QueryReply)
-class QueryReplyAdmin(ReadOnlyAdmin):
+class QueryReplyAdmin(ViewOnlyAdmin):
     list_display = ["query", "author", "created_at"]
     list_filter = ["organization"]
     search_fields = ["body", "query__title", "author__email"]
@@ -113,7 +106,7 @@ class QueryReplyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QueryNote)
-class QueryNoteAdmin(ReadOnlyAdmin):
+class QueryNoteAdmin(ViewOnlyAdmin):
     list_display = ["query", "author", "asks_community", "created_at"]
     list_filter = ["asks_community", "organization"]
     search_fields = ["body", "query__title", "author__email"]
@@ -121,7 +114,7 @@ class QueryNoteAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QueryAttachment)
-class QueryAttachmentAdmin(ReadOnlyAdmin):
+class QueryAttachmentAdmin(ViewOnlyAdmin):
     list_display = ["name", "query", "size", "uploaded_by", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "query__title"]

@@ -23,6 +23,7 @@ from projects.models import (
     TaskComment,
     WeeklySummary,
 )
+from projects.services.projects import PROJECT_FIELDS
 from projects.services.sprints import sprints_ensure
 from projects.services.summaries import weekly_summary_write
 from softwaresupp.models import Event
@@ -262,19 +263,7 @@ def _event(*, actor, target, verb, when, organization, changes=None, note=""):
 
 
 def _project(spec, world) -> Project:
-    fields = {
-        k: spec.get(k, "")
-        for k in (
-            "description",
-            "engagement_type",
-            "status",
-            "time_zone",
-            "communication_channel",
-            "communication_handle",
-            "staging_url",
-            "production_url",
-        )
-    }
+    fields = {k: spec.get(k, "") for k in PROJECT_FIELDS if k != "name"}
     project, created = Project.objects.get_or_create(
         organization=world["organizations"][spec["organization"]],
         name=spec["name"],

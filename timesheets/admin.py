@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from softwaresupp.admin_tools import ViewOnlyAdmin
 from timesheets import services
 from timesheets.models import Reminder, TimeEntry
 
@@ -67,16 +68,10 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ViewOnlyAdmin):
     """A record of what the reminder jobs sent; written by the jobs only."""
 
     list_display = ["day", "kind", "recipient", "sent_at"]
     list_filter = ["kind", "day"]
     search_fields = ["recipient__email"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django import forms
 from accounts.models import Skill, User
 from projects.models import Assignment, Project, Release, Task
 from projects.services.tasks import BACKLOG, CURRENT, CUSTOMER_KINDS, NEXT
+from softwaresupp.forms import IdsModelMultipleChoiceField
 
 
 class _Crispy:
@@ -15,7 +16,7 @@ class _Crispy:
 
 
 class ProjectForm(_Crispy, forms.ModelForm):
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsModelMultipleChoiceField(
         queryset=Skill.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -191,7 +192,7 @@ class ReleaseForm(_Crispy, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What changed and how to test it on staging.",
     )
-    tasks = forms.ModelMultipleChoiceField(
+    tasks = IdsModelMultipleChoiceField(
         queryset=Task.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -11,3 +12,18 @@ def apply_validation_error(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id past the database's integer range as an invalid choice: SQLite raises
+    OverflowError on such an ``__in`` lookup, which Django's field does not catch."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if str(pk).lstrip("-").isdigit() and abs(int(pk)) > BIGINT_MAX:
+                message = self.error_messages["invalid_choice"]
+                raise ValidationError(message, code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)

@@ -51,12 +51,13 @@ class HoursField(forms.CharField):
         if len(text) > 16:
             raise forms.ValidationError("Type hours as 1.5 or 1:30 (1 hour 30 minutes).")
         hours = parse_hours(text)
+        # Size first: the quarter-hour test below cannot divide a number like 1e309.
+        if abs(hours) >= 1000:
+            raise forms.ValidationError("A day has 24 hours.")
         # Checked here too (not only by the model) so that 1:20 is refused in these words
         # rather than as "more than 2 decimal places".
         if hours % HOURS_STEP:
             raise forms.ValidationError(QUARTER_MESSAGE)
-        if abs(hours) >= 1000:
-            raise forms.ValidationError("A day has 24 hours.")
         return hours.quantize(Decimal("0.01"))
 
 

@@ -178,6 +178,8 @@ class TimeEntry(models.Model):
         if self.hours is not None:
             if self.hours <= 0:
                 errors.setdefault("hours", []).append("Hours must be more than zero.")
+            elif self.hours > 24:
+                errors.setdefault("hours", []).append("A day has 24 hours.")
             elif self.hours % HOURS_STEP:
                 errors.setdefault("hours", []).append(QUARTER_MESSAGE)
         if self.day is not None and self.expert_id:

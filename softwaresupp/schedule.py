@@ -4,7 +4,7 @@ Every job is a catch-up: it finds what is due and not yet done, so running it tw
 late gives the same result as running it once on time. Apps add their entries here.
 """
 
-from celery.schedules import crontab  # noqa: F401  (used by the entries apps add)
+from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {}
 

@@ -173,3 +173,13 @@ def test_money_rounds_half_up_to_cents():
     assert money(Decimal("2.005")) == Decimal("2.01")
     assert money(Decimal("2.0049")) == Decimal("2.00")
     assert money(Decimal("-2.005")) == Decimal("-2.01")
+
+
+def test_every_scheduled_job_names_a_registered_task():
+    from softwaresupp.celery import app
+    from softwaresupp.schedule import BEAT_SCHEDULE
+
+    app.loader.import_default_modules()
+    assert BEAT_SCHEDULE, "the beat schedule is empty"
+    missing = [entry["task"] for entry in BEAT_SCHEDULE.values() if entry["task"] not in app.tasks]
+    assert not missing, f"scheduled but not registered: {missing}"

@@ -53,6 +53,9 @@ def invitation_create(
 ) -> Invitation:
     """Invite someone by email; the link lets them set a password and join."""
     _require_owner(actor, organization)
+    # Serialise invitations per organization: a double-click must not pass the checks twice
+    # (the second insert would break the one-pending-invitation constraint: a 500).
+    Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").get()
     email = email.strip().lower()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member of the organization."})

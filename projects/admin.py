@@ -35,6 +35,13 @@ class ProjectAdmin(admin.ModelAdmin):
     filter_horizontal = ["skills"]
     inlines = [AssignmentInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # R-TENANT: tasks, queries and hours carry the organization copied from their
+            # project; moving the project would leave them visible to the old tenant.
+            return [*super().get_readonly_fields(request, obj), "organization"]
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):

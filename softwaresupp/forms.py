@@ -17,13 +17,26 @@ def apply_validation_error(form, error: ValidationError) -> None:
 BIGINT_MAX = 2**63 - 1
 
 
+def parse_id(value) -> int | None:
+    """A row id typed into a URL, or None: only ASCII digits within the database's integer
+    range (``"²".isdigit()`` is true yet ``int("²")`` fails; SQLite refuses ids past 2**63)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= BIGINT_MAX else None
+
+
 class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses an id past the database's integer range as an invalid choice: SQLite raises
-    OverflowError on such an ``__in`` lookup, which Django's field does not catch."""
+    """Refuses an id past the database's integer range, or written in other digits than
+    0-9, as an invalid choice: SQLite raises OverflowError on such an ``__in`` lookup and
+    ``int("²")`` raises ValueError, neither of which Django's field catches."""
 
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else []:
-            if str(pk).lstrip("-").isdigit() and abs(int(pk)) > BIGINT_MAX:
+            digits = str(pk).strip().lstrip("-")
+            # "²" passes isdigit() but not int(): refused here rather than as a 500.
+            if digits.isdigit() and (not digits.isascii() or int(digits) > BIGINT_MAX):
                 message = self.error_messages["invalid_choice"]
                 raise ValidationError(message, code="invalid_choice", params={"value": pk})
         return super()._check_values(value)

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
+from projects.models import Task
 from softwaresupp.admin_tools import ViewOnlyAdmin
 from timesheets import services
 from timesheets.models import Reminder, TimeEntry
@@ -37,6 +39,11 @@ class TimeEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_settled:
             return False
+        if obj is not None and obj.task.status == Task.Status.DONE:
+            # R-HOURS: a done task keeps at least one entry.
+            others = TimeEntry.objects.filter(task_id=obj.task_id).exclude(pk=obj.pk)
+            if not others.exists():
+                return False
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -64,7 +71,10 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for entry in queryset.select_related("expert", "task"):
-            services.time_entry_delete(actor=request.user, entry=entry)
+            try:
+                services.time_entry_delete(actor=request.user, entry=entry)
+            except ValidationError as error:
+                self.message_user(request, f"{entry}: {' '.join(error.messages)}", messages.ERROR)
 
 
 @admin.register(Reminder)

@@ -115,11 +115,30 @@ def time_entry_update(
     return entry
 
 
+DONE_NEEDS_HOURS_MESSAGE = (
+    "“{task}” is done, and these are the last hours logged on it: a done task keeps its "
+    "hours. Change the hours instead, or move the task back to “In progress” first."
+)
+
+
+def _refuse_if_last_hours_of_done_task(entry: TimeEntry) -> None:
+    """R-HOURS: a done task has hours logged on it, so its last entry cannot be deleted.
+    The task row is locked so that two experts deleting the last two entries at once
+    cannot both pass."""
+    task = Task.objects.select_for_update().get(pk=entry.task_id)
+    if task.status != Task.Status.DONE:
+        return
+    if not TimeEntry.objects.filter(task_id=task.pk).exclude(pk=entry.pk).exists():
+        raise ValidationError(DONE_NEEDS_HOURS_MESSAGE.format(task=task))
+
+
 @transaction.atomic
 def time_entry_delete(*, actor, entry: TimeEntry) -> None:
-    """Remove an entry logged by mistake; a settled entry is locked (R-TIMESHEET)."""
+    """Remove an entry logged by mistake; a settled entry is locked (R-TIMESHEET), and a
+    done task keeps at least one entry (R-HOURS)."""
     _require_expert_or_staff(actor, entry.expert)
     entry = _lock_entry(entry)
+    _refuse_if_last_hours_of_done_task(entry)
     _record(actor, entry, "hours deleted", {"hours": (entry.hours, None)})
     entry.delete()
 

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from softwaresupp.forms import apply_validation_error
+from softwaresupp.exports import csv_cell
+from softwaresupp.forms import apply_validation_error, parse_id
 from softwaresupp.http import post_required_after_lookup
 from timesheets import selectors, services
 from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm
@@ -49,7 +50,8 @@ def _requested_monday(request, today: date) -> date:
 
 
 def _add_task_ids(request) -> list[int]:
-    return [int(value) for value in request.GET.getlist("add") if value.isdigit()][:50]
+    ids = (parse_id(value) for value in request.GET.getlist("add"))
+    return [pk for pk in ids if pk is not None][:50]
 
 
 def _post_url(monday: date, add: list[int]) -> str:
@@ -298,16 +300,6 @@ def report(request):
     )
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 EXPORT_COLUMNS = {
     "entry": [
         ("day", "Day"),
@@ -380,7 +372,7 @@ def export_rows(*, user, report_filter, group):
     writer = csv.writer(buffer)
     writer.writerow([title for _, title in columns])
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
         if buffer.tell() >= EXPORT_CHUNK:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, Sum
 
 from projects.models import ProjectUpdate, Release, Sprint, Task
 from projects.models.core import BOARD_COLUMNS
+from softwaresupp.forms import parse_id
 from timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
@@ -45,8 +46,8 @@ class BoardFilters:
             tasks = tasks.filter(assignee=user)
         elif self.assignee == "none":
             tasks = tasks.filter(assignee__isnull=True)
-        elif self.assignee.isdigit():
-            tasks = tasks.filter(assignee_id=int(self.assignee))
+        elif (assignee_id := parse_id(self.assignee)) is not None:
+            tasks = tasks.filter(assignee_id=assignee_id)
         if self.kind:
             tasks = tasks.filter(kind=self.kind)
         if self.text:

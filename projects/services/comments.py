@@ -5,20 +5,29 @@ from django.db import transaction
 
 from projects.models import Task, TaskComment
 from projects.selectors.projects import active_assignments
-from projects.services.access import require_participant
+from projects.services.access import can_triage, is_customer_of, require_participant
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
 
 
+def _still_on_project(person, project) -> bool:
+    """R-TENANT: an expert whose assignment ended, or a member who left the organization,
+    no longer hears what is said on the project's tasks."""
+    return person.is_active and (can_triage(person, project) or is_customer_of(person, project))
+
+
 def _comment_recipients(task: Task, actor):
-    """The task's author and assignee; with no assignee, the project's lead experts."""
-    people = [task.author, task.assignee]
-    if task.assignee is None:
+    """The task's author and assignee, while they still work on the project; with no
+    assignee (or one who has left the project), the project's lead experts."""
+    project = task.project
+    people = [p for p in (task.author, task.assignee) if p is not None]
+    people = [p for p in people if _still_on_project(p, project)]
+    if task.assignee is None or task.assignee not in people:
         people += [
             a.expert
-            for a in active_assignments(task.project).filter(role="lead").select_related("expert")
+            for a in active_assignments(project).filter(role="lead").select_related("expert")
         ]
-    return [p for p in people if p is not None and p.is_active and p.pk != actor.pk]
+    return [p for p in people if p.is_active and p.pk != actor.pk]
 
 
 @transaction.atomic

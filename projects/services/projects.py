@@ -123,6 +123,8 @@ def assignment_create(
     """Staff put a certified expert on a project; while the assignment lasts the expert
     sees the project and works on its board. The expert is told by email."""
     _require_staff(actor)
+    # Serialise assignments per project: a double-click must not pass the overlap check twice.
+    project = Project.objects.select_for_update().get(pk=project.pk)
     profile = getattr(expert, "expert_profile", None)
     if profile is None:
         raise ValidationError({"expert": "Only experts of the network can be assigned."})

@@ -55,9 +55,11 @@ def _team_experts(project_id, *, exclude=None) -> list:
 
 
 def _customer_recipients(query: Query) -> list:
-    """The person who asked; if they are gone, the organization's owners."""
-    if query.author is not None and query.author.is_active:
-        return [query.author]
+    """The person who asked; if they are gone (or left the organization: R-TENANT), the
+    organization's owners."""
+    author = query.author
+    if author is not None and author.is_active and _is_member(author, query.organization_id):
+        return [author]
     return [
         membership.user
         for membership in Membership.objects.filter(

@@ -25,6 +25,7 @@ from projects.models import Project, Query
 from projects.selectors import queries as selectors
 from projects.selectors.query_figures import query_figures
 from projects.services import queries as services
+from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error
 from softwaresupp.http import post_required_after_lookup
 from softwaresupp.tenancy import require_staff
@@ -129,7 +130,7 @@ def project_export(request, pk):
     )
     writer = csv.writer(response)
     for row in selectors.query_export_rows(user=request.user, project=project):
-        writer.writerow(row)
+        writer.writerow([csv_cell(value) for value in row])
     return response
 
 
@@ -246,8 +247,17 @@ def resolve(request, pk):
 
 @login_required
 def attachment(request, pk, file_pk):
+    """A customer's file, always downloaded, never shown: typed as bytes rather than by its
+    name, so an uploaded .html or .svg cannot run as a page of the platform."""
     attachment = selectors.attachment_get(user=request.user, query_pk=pk, pk=file_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _figures_page(request, *, staff_page: bool):

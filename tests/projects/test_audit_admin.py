@@ -1,0 +1,63 @@
+"""Audit: Django admin keeps the rules the services keep."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from projects.models import Assignment
+from tests.factories.accounts import ExpertProfileFactory, OrganizationFactory, StaffFactory
+from tests.factories.projects import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_admin(client):
+    staff = StaffFactory(is_superuser=True)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    return client
+
+
+def test_an_uncertified_expert_cannot_be_assigned_in_the_admin(staff_admin):
+    """R-EXPERT-ONBOARD: onboarded (certified) before any assignment, whatever the path."""
+    project = ProjectFactory()
+    newcomer = ExpertProfileFactory(certified_at=None).user
+    response = staff_admin.post(
+        reverse("admin:projects_assignment_add"),
+        {"expert": newcomer.pk, "project": project.pk, "role": "member", "starts_on": "2026-01-05"},
+    )
+    assert response.status_code == 200
+    assert "not certified" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_a_project_cannot_be_moved_to_another_organization_in_the_admin(staff_admin):
+    """R-TENANT: its tasks, queries and hours carry the organization they were made in."""
+    project = ProjectFactory()
+    original = project.organization
+    other = OrganizationFactory()
+    response = staff_admin.post(
+        reverse("admin:projects_project_change", args=[project.pk]),
+        {
+            "organization": other.pk,
+            "name": project.name,
+            "description": "",
+            "engagement_type": project.engagement_type,
+            "status": project.status,
+            "time_zone": project.time_zone,
+            "communication_channel": project.communication_channel,
+            "communication_handle": "",
+            "staging_url": "",
+            "production_url": "",
+            "created_at_0": "2026-01-05",
+            "created_at_1": "10:00:00",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+            "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.organization == original

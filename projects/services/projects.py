@@ -50,6 +50,9 @@ def project_create(*, actor, organization: Organization, skills=(), **fields) ->
     _require_owner_or_staff(actor, organization)
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
     fields["name"] = fields.get("name", "").strip()
+    # The name check is case-insensitive, the database constraint is not: a double submit
+    # waits here for the first one, then gets the plain "name taken" message.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     _check_unique_name(organization, fields["name"])
     project = Project(organization=organization, **fields)
     project.full_clean()

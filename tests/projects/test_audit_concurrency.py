@@ -9,8 +9,8 @@ from django.db import connection
 
 from accounts.models import Invitation, Membership
 from accounts.services import invitation_create
-from projects.models import Assignment
-from projects.services.projects import assignment_create
+from projects.models import Assignment, Project
+from projects.services.projects import assignment_create, project_create
 from tests.factories.accounts import StaffFactory, customer, expert
 from tests.factories.projects import ProjectFactory
 
@@ -53,4 +53,20 @@ def test_inviting_the_same_person_twice_at_once_is_refused_in_words():
         )
     )
     assert Invitation.objects.filter(organization=organization).count() == 1
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+
+
+def test_creating_the_same_project_twice_at_once_is_refused_in_words():
+    owner = customer(role=Membership.Role.OWNER)
+    organization = owner.memberships.get().organization
+    names = iter(["Webshop", "WEBSHOP"])  # the rule ignores case, the constraint does not
+    lock = threading.Lock()
+
+    def create():
+        with lock:
+            name = next(names)
+        project_create(actor=owner, organization=organization, name=name)
+
+    errors = _twice_at_once(create)
+    assert Project.objects.filter(organization=organization).count() == 1
     assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors

@@ -89,3 +89,24 @@ def test_a_refused_drag_puts_the_card_back_and_says_why(live_server, page):
     expect(page.get_by_test_id("board-error")).to_contain_text("no hours have been logged")
     expect(_card(page, "in_progress", "Alert rules")).to_be_visible()
     expect(_card(page, "done", "Alert rules")).to_have_count(0)
+
+
+def test_a_submitted_form_disables_its_button_against_a_second_click(live_server, page):
+    project = ProjectFactory(name="Fleet dashboard")
+    current_sprint(project)
+    owner = customer(project.organization, Membership.Role.OWNER, email="anna@acme.example")
+    _sign_in(page, live_server.url, owner)
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    page.get_by_test_id("new-task").click()
+    page.get_by_label("Title").fill("Export alerts to CSV")
+    # Note the button's state just after the submit (the page is gone once it navigates).
+    page.evaluate(
+        """() => document.addEventListener("submit", (event) => setTimeout(() => {
+            const button = event.target.querySelector('button[type="submit"]');
+            sessionStorage.setItem("disabled-after-submit", String(button.disabled));
+        }, 0))"""
+    )
+    page.get_by_role("button", name="Submit task").click()
+    expect(page.get_by_text("An expert will estimate it")).to_be_visible()
+    assert page.evaluate("() => sessionStorage.getItem('disabled-after-submit')") == "true"
+    assert Task.objects.filter(project=project, title="Export alerts to CSV").count() == 1

@@ -1,0 +1,241 @@
+"""The expert's weekly grid: tasks × days of one week, in the expert's time zone."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accounts.models import User
+from payments.models import Settlement
+from projects.models import Assignment, Task
+from timesheets.models import TimeEntry, local_today
+from timesheets.selectors.common import HOURS, ZERO
+
+
+@dataclass
+class GridCell:
+    task_id: int
+    day: date
+    hours: Decimal
+    entries: int
+    settled: bool
+    editable: bool = True
+    reason: str = ""
+    error: str = ""
+    typed: str | None = None  # what the expert typed, shown again beside a refusal
+
+    @property
+    def name(self) -> str:
+        return f"cell-{self.task_id}-{self.day.isoformat()}"
+
+
+@dataclass
+class GridRow:
+    task: Task
+    cells: list[GridCell]
+    from_last_week: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum((cell.hours for cell in self.cells), ZERO)
+
+    @property
+    def estimate_percent(self) -> int:
+        if not self.task.estimate_hours:
+            return 0
+        return min(100, int(self.task.logged_total * 100 / self.task.estimate_hours))
+
+    @property
+    def over_estimate(self) -> bool:
+        return bool(self.task.estimate_hours) and self.task.logged_total > self.task.estimate_hours
+
+
+@dataclass
+class WeekGrid:
+    expert: User
+    monday: date
+    today: date
+    days: list[date]
+    rows: list[GridRow]
+    addable: list[Task] = field(default_factory=list)
+
+    @property
+    def sunday(self) -> date:
+        return self.days[-1]
+
+    @property
+    def previous_monday(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next_monday(self) -> date | None:
+        nxt = self.monday + timedelta(days=7)
+        return nxt if nxt <= self.today else None
+
+    @property
+    def day_totals(self) -> list[Decimal]:
+        return [sum((row.cells[i].hours for row in self.rows), ZERO) for i in range(7)]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.total for row in self.rows), ZERO)
+
+    @property
+    def estimate_total(self) -> Decimal:
+        return sum((row.task.estimate_hours or ZERO for row in self.rows), ZERO)
+
+    @property
+    def logged_total(self) -> Decimal:
+        return sum((row.task.logged_total for row in self.rows), ZERO)
+
+    def row_for(self, task_id: int) -> GridRow | None:
+        return next((row for row in self.rows if row.task.pk == task_id), None)
+
+
+def _assignment_spans(expert, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    spans: dict[int, list[tuple[date, date]]] = {}
+    assignments = (
+        Assignment.objects.filter(expert=expert, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .order_by()
+        .values_list("project_id", "starts_on", "ends_on")
+    )
+    for project_id, starts_on, ends_on in assignments:
+        spans.setdefault(project_id, []).append((starts_on, ends_on or date.max))
+    return spans
+
+
+def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
+    """The expert's week, tasks × days (a fixed 5 queries whatever the number of rows).
+
+    Rows: tasks with the expert's hours this week, last week's tasks (quick entry), the
+    expert's tasks in progress, and tasks the expert added, if they can take hours."""
+    today = local_today(expert)
+    days = [monday + timedelta(days=i) for i in range(7)]
+    sunday = days[-1]
+    spans = _assignment_spans(expert, monday - timedelta(days=7), sunday)
+
+    cells = (
+        TimeEntry.objects.filter(
+            expert=expert, day__gte=monday - timedelta(days=7), day__lte=sunday
+        )
+        .values("task_id", "day")
+        .annotate(
+            hours=Sum("hours"),
+            entries=Count("id"),
+            settled=Count("id", filter=Q(settlement__isnull=False)),
+        )
+        .order_by()
+    )
+    this_week: dict[tuple[int, date], dict] = {}
+    last_week_tasks: set[int] = set()
+    for cell in cells:
+        if cell["day"] >= monday:
+            this_week[(cell["task_id"], cell["day"])] = cell
+        else:
+            last_week_tasks.add(cell["task_id"])
+    this_week_tasks = {task_id for task_id, _ in this_week}
+
+    assigned_projects = list(spans)
+    loggable = Q(project_id__in=assigned_projects) & ~Q(status=Task.Status.CANCELLED)
+    wanted = (
+        Q(pk__in=this_week_tasks)
+        | (Q(pk__in=last_week_tasks | set(add_task_ids)) & loggable)
+        | (Q(assignee=expert, status=Task.Status.IN_PROGRESS) & loggable)
+    )
+    logged_total = (
+        TimeEntry.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    tasks = list(
+        Task.objects.filter(wanted)
+        .select_related("project")
+        .annotate(logged_total=Coalesce(Subquery(logged_total), Value(ZERO), output_field=HOURS))
+        .order_by("project__name", "title", "pk")
+    )
+    settled_periods = list(
+        Settlement.objects.filter(starts_on__lte=sunday, ends_on__gte=monday).values_list(
+            "starts_on", "ends_on"
+        )
+    )
+
+    def covered(project_id: int, day: date) -> bool:
+        return any(start <= day <= end for start, end in spans.get(project_id, ()))
+
+    rows = []
+    for task in tasks:
+        row_cells = []
+        for day in days:
+            found = this_week.get((task.pk, day))
+            cell = GridCell(
+                day=day,
+                task_id=task.pk,
+                hours=found["hours"] if found else ZERO,
+                entries=found["entries"] if found else 0,
+                settled=bool(found and found["settled"])
+                or any(start <= day <= end for start, end in settled_periods),
+            )
+            if cell.settled:
+                cell.editable, cell.reason = False, "Settled: paid and locked."
+            elif day > today:
+                cell.editable, cell.reason = False, "In the future."
+            elif cell.entries > 1:
+                cell.editable, cell.reason = False, "Several entries: change them in the list."
+            elif task.status == Task.Status.CANCELLED:
+                cell.editable, cell.reason = False, "The task is cancelled."
+            elif not covered(task.project_id, day):
+                cell.editable, cell.reason = False, "Not assigned to the project that day."
+            row_cells.append(cell)
+        rows.append(
+            GridRow(
+                task=task,
+                cells=row_cells,
+                from_last_week=task.pk in last_week_tasks and task.pk not in this_week_tasks,
+            )
+        )
+
+    shown = {task.pk for task in tasks}
+    addable = list(
+        Task.objects.filter(loggable, project_id__in=assigned_projects)
+        .exclude(pk__in=shown)
+        .exclude(status=Task.Status.DONE)
+        .select_related("project")
+        .order_by("project__name", "title")[:200]
+    )
+    return WeekGrid(
+        expert=expert, monday=monday, today=today, days=days, rows=rows, addable=addable
+    )
+
+
+def grid_task_get(*, expert, pk: int) -> Task:
+    """A task whose cell the expert may write: on a project they are or were assigned to
+    (hours may be logged late for a past assignment), or one they logged hours on. Anything
+    else answers 404 (R-TENANT); the service then applies the day-by-day rules."""
+    task = (
+        Task.objects.select_related("project", "organization")
+        .filter(pk=pk)
+        .filter(
+            Q(project__in=Assignment.objects.filter(expert=expert).values("project"))
+            | Q(pk__in=TimeEntry.objects.filter(expert=expert).values("task"))
+        )
+        .first()
+    )
+    if task is None:
+        raise Http404("No task found.")
+    return task
+
+
+# --- reports ---------------------------------------------------------------------------

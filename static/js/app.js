@@ -9,3 +9,36 @@ document.addEventListener("submit", (event) => {
     });
   }, 0);
 });
+
+// htmx does not swap error responses in: say so in the page's messages instead of leaving a
+// change that silently did not happen.
+function showProblem(text) {
+  const box = document.getElementById("messages");
+  if (!box) return;
+  const alert = document.createElement("div");
+  alert.className = "alert alert-danger alert-dismissible fade show";
+  alert.setAttribute("role", "alert");
+  alert.textContent = text;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "btn-close";
+  close.setAttribute("data-bs-dismiss", "alert");
+  close.setAttribute("aria-label", "Close");
+  alert.appendChild(close);
+  box.appendChild(alert);
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 404) {
+    showProblem("That change was not saved: this item is no longer open to you (it may have moved, or your access ended). Reload the page.");
+  } else if (status === 403) {
+    showProblem("That change was not saved: your role does not allow it.");
+  } else {
+    showProblem("That change was not saved because of a problem on our side. Reload the page and try again.");
+  }
+});
+
+document.addEventListener("htmx:sendError", () => {
+  showProblem("That change was not saved: the server could not be reached. Check your connection and try again.");
+});

@@ -80,3 +80,33 @@ def test_an_expert_fills_in_a_week_and_the_customer_sees_it(live_server, page):
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()
     assert "Pick-and-place API" in Path(download.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "status, words", [(404, "no longer open to you"), (500, "a problem on our side")]
+)
+def test_a_cell_the_server_fails_to_save_says_so_in_the_page(live_server, page, status, words):
+    organization = OrganizationFactory(name="Acme Robotics")
+    eva = expert(user__email="eva@experts.example", user__first_name="Eva")
+    project = ProjectFactory(organization=organization, name="Warehouse robots")
+    Assignment.objects.create(project=project, expert=eva, starts_on=date(2025, 1, 1))
+    api = TaskFactory(
+        project=project, title="Pick-and-place API", status=Task.Status.IN_PROGRESS, assignee=eva
+    )
+    today = local_today(eva)
+    _sign_in(page, live_server.url, eva)
+    page.get_by_role("link", name="Timesheet").click()
+    expect(page.get_by_test_id("week-grid")).to_be_visible()
+    # htmx leaves error responses out of the page; the page must still say what happened.
+    page.route(
+        re.compile(r"/timesheet/"),
+        lambda route: (
+            route.fulfill(status=status, body="")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.get_by_test_id(f"cell-{api.pk}-{today.isoformat()}").fill("2")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("alert")).to_contain_text("That change was not saved")
+    expect(page.get_by_role("alert")).to_contain_text(words)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from projects.models import (
     Assignment,
@@ -22,6 +23,7 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
         "organization",

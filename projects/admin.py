@@ -15,10 +15,19 @@ from softwaresupp.admin_tools import ViewOnlyAdmin
 
 
 class AssignmentInline(admin.TabularInline):
+    """Shown, not edited: experts join and leave on the project's team page, whose service
+    checks certification and overlaps, emails the expert and records the event."""
+
     model = Assignment
     extra = 0
     fields = ["expert", "role", "starts_on", "ends_on"]
-    autocomplete_fields = ["expert"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)
@@ -46,7 +55,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ViewOnlyAdmin):
+    """Read-only for the reason given on ``AssignmentInline``."""
+
     list_display = ["expert", "project", "role", "starts_on", "ends_on"]
     list_filter = ["role", "project__organization"]
     search_fields = ["expert__email", "expert__last_name", "project__name"]

@@ -1,7 +1,10 @@
 """Audit: Django admin keeps the rules the services keep."""
 
+from datetime import date
+
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from projects.models import Assignment
@@ -19,16 +22,19 @@ def staff_admin(client):
     return client
 
 
-def test_an_uncertified_expert_cannot_be_assigned_in_the_admin(staff_admin):
+def test_an_uncertified_expert_cannot_be_assigned_by_any_path(staff_admin):
     """R-EXPERT-ONBOARD: onboarded (certified) before any assignment, whatever the path."""
     project = ProjectFactory()
     newcomer = ExpertProfileFactory(certified_at=None).user
+    assignment = Assignment(project=project, expert=newcomer, starts_on=date(2026, 1, 5))
+    with pytest.raises(ValidationError, match="not certified"):
+        assignment.full_clean()
+    # Admin shows assignments but does not make them: the team page's service does.
     response = staff_admin.post(
         reverse("admin:projects_assignment_add"),
         {"expert": newcomer.pk, "project": project.pk, "role": "member", "starts_on": "2026-01-05"},
     )
-    assert response.status_code == 200
-    assert "not certified" in response.content.decode()
+    assert response.status_code == 403
     assert not Assignment.objects.exists()
 
 

@@ -42,3 +42,21 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showProblem("That change was not saved: the server could not be reached. Check your connection and try again.");
 });
+
+// The same for forms that post through htmx: their buttons wait for the answer.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest("form");
+  if (!form) return;
+  form.querySelectorAll('button[type="submit"], button:not([type])').forEach((button) => {
+    button.disabled = true;
+    button.dataset.waitingForAnswer = "1";
+  });
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest("form");
+  if (!form || !form.isConnected) return;
+  form.querySelectorAll("button[data-waiting-for-answer]").forEach((button) => {
+    button.disabled = false;
+    delete button.dataset.waitingForAnswer;
+  });
+});

@@ -110,3 +110,28 @@ def test_a_cell_the_server_fails_to_save_says_so_in_the_page(live_server, page, 
     page.keyboard.press("Tab")
     expect(page.get_by_role("alert")).to_contain_text("That change was not saved")
     expect(page.get_by_role("alert")).to_contain_text(words)
+
+
+def test_the_log_button_waits_for_the_answer_so_a_double_click_logs_once(live_server, page):
+    organization = OrganizationFactory(name="Acme Robotics")
+    eva = expert(user__email="eva@experts.example", user__first_name="Eva")
+    project = ProjectFactory(organization=organization, name="Warehouse robots")
+    Assignment.objects.create(project=project, expert=eva, starts_on=date(2025, 1, 1))
+    api = TaskFactory(
+        project=project, title="Pick-and-place API", status=Task.Status.IN_PROGRESS, assignee=eva
+    )
+    _sign_in(page, live_server.url, eva)
+    page.goto(f"{live_server.url}{api.get_absolute_url()}")
+    form = page.get_by_test_id("task-log-form")
+    form.get_by_label("Hours").fill("1.5")
+    held = []
+    page.route(re.compile(r"/log/$"), lambda route: held.append(route))
+    button = form.get_by_role("button", name="Log hours")
+    button.click()
+    expect(button).to_be_disabled()
+    button.click(force=True)  # a second click while the first is on its way
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.get_by_role("status").filter(has_text="Logged 1.5 h")).to_be_visible()
+    assert TimeEntry.objects.filter(task=api).count() == 1

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
-from projects.forms import EstimateForm, MoveForm
+from projects.forms.tasks import EstimateForm, MoveForm
 from projects.models import Task
 from projects.selectors.board import BoardFilters, board_get
 from projects.selectors.projects import assignable_experts, project_access, project_get

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from projects.forms import AssignmentEndForm, AssignmentForm, ProjectForm
+from projects.forms.projects import AssignmentEndForm, AssignmentForm, ProjectForm
 from projects.models import Project
 from projects.selectors.projects import (
     organizations_for_new_project,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from projects.forms_queries import (
+from projects.forms.queries import (
     FiguresPeriodForm,
     QueryAskForm,
     QueryNoteForm,

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from projects.forms import ReleaseAdvanceForm, ReleaseForm
+from projects.forms.releases import ReleaseAdvanceForm, ReleaseForm
 from projects.selectors.projects import project_access, project_get
 from projects.selectors.releases import (
     releasable_tasks,

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from projects.forms import SprintGoalForm
+from projects.forms.sprints import SprintGoalForm
 from projects.selectors.projects import project_access, project_get
 from projects.selectors.sprints import sprint_get, sprint_list, sprint_report
 from projects.services.sprints import sprint_goal_update, sprints_ensure

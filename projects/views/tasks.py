@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from projects.forms import (
+from projects.forms.tasks import (
     CommentForm,
     CustomerTaskForm,
     MilestoneUpdateForm,

@@ -2,17 +2,11 @@
 
 from datetime import timedelta
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from projects.forms.common import form_helper
 from projects.models import QueryResponse, Task
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
 
 
 class DetailPageForm(forms.Form):
@@ -24,7 +18,7 @@ class DetailPageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -58,7 +52,7 @@ class QueryAskForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -177,7 +171,7 @@ class FiguresPeriodForm(forms.Form):
         self.today = today
         self.fields["start"].initial = today - timedelta(days=29)
         self.fields["end"].initial = today
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()

@@ -7,9 +7,48 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import selectors, services
 from accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
-from accounts.models import Invitation, Membership
+from accounts.models import ExpertProfile, Invitation, Membership, Organization, User
 from softwaresupp.forms import apply_validation_error
 from softwaresupp.http import post_required_after_lookup
+from softwaresupp.tenancy import require_staff
+
+
+@login_required
+def dashboard(request):
+    """One entry page; what it shows follows the user's role. Each app draws its own panel
+    (a template tag), so this page imports none of them."""
+    user = request.user
+    if user.is_staff:
+        return render(request, "dashboard/staff.html", _staff_figures())
+    if user.is_expert:
+        return render(request, "dashboard/expert.html", {"profile": user.expert_profile})
+    return render(
+        request,
+        "dashboard/customer.html",
+        {"organizations": selectors.user_organizations(user=user)},
+    )
+
+
+def _staff_figures() -> dict:
+    return {
+        "organization_count": Organization.objects.count(),
+        "expert_count": ExpertProfile.objects.count(),
+        "user_count": User.objects.filter(is_active=True).count(),
+    }
+
+
+@login_required
+def staff_home(request):
+    require_staff(request.user)
+    return render(
+        request,
+        "staff/home.html",
+        {
+            **_staff_figures(),
+            "organizations": Organization.objects.order_by("name")[:50],
+            "experts": ExpertProfile.objects.select_related("user").prefetch_related("skills")[:50],
+        },
+    )
 
 
 def _owner_or_staff(user, organization) -> bool:

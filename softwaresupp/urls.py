@@ -2,16 +2,17 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from softwaresupp import health, views
+from accounts import views as account_views
+from softwaresupp import health
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "SoftwareSupp administration"
 admin.site.site_title = "SoftwareSupp admin"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", account_views.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
-    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/", account_views.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

@@ -295,11 +295,10 @@ class TestDashboardPanel:
         TaskFactory(project=project, status=Task.Status.IN_PROGRESS)
         for user in (owner, lead):
             client.force_login(user)
-            response = client.get(reverse("dashboard"))
-            assert [p.name for p in response.context["board_projects"]] == ["Fleet dashboard"]
-            html = response.content.decode()
+            html = client.get(reverse("dashboard")).content.decode()
+            assert "Fleet dashboard" in html and "Someone else" not in html
             assert 'data-testid="dashboard-projects"' in html
             assert "1 needs an estimate" in html and "1 in progress" in html
         client.force_login(_staff_with_mfa())
-        response = client.get(reverse("dashboard"))
-        assert len(response.context["board_projects"]) == 2
+        html = client.get(reverse("dashboard")).content.decode()
+        assert "Fleet dashboard" in html and "Someone else" in html

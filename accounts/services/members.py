@@ -1,41 +1,13 @@
-"""Writes for people and tenants."""
+"""Writes for who belongs to an organization: invitations and memberships."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from accounts.models import ExpertProfile, Invitation, Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "organization"
-    slug, n = base, 1
-    while Organization.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-@transaction.atomic
-def organization_create(
-    *, actor: User, name: str, time_zone: str = "UTC", billing_email: str = ""
-) -> Organization:
-    """A new tenant, with ``actor`` as its first owner."""
-    organization = Organization(
-        name=name.strip(),
-        slug=_unique_slug(name),
-        time_zone=time_zone,
-        billing_email=billing_email or actor.email,
-    )
-    organization.full_clean()
-    organization.save()
-    Membership.objects.create(user=actor, organization=organization, role=Membership.Role.OWNER)
-    event_record(actor=actor, target=organization, verb="created", organization=organization)
-    return organization
 
 
 def _require_owner(actor: User, organization: Organization) -> None:
@@ -179,62 +151,3 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         note=membership.user.email,
     )
     membership.delete()
-
-
-@transaction.atomic
-def user_update(
-    *, actor: User, user: User, first_name: str, last_name: str, time_zone: str
-) -> User:
-    if actor.pk != user.pk and not actor.is_staff:
-        raise PermissionDenied
-    changes = {}
-    for field, value in (
-        ("first_name", first_name),
-        ("last_name", last_name),
-        ("time_zone", time_zone),
-    ):
-        if getattr(user, field) != value:
-            changes[field] = (getattr(user, field), value)
-            setattr(user, field, value)
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=list(changes) or None)
-    if changes:
-        event_record(actor=actor, target=user, verb="updated", changes=changes)
-    return user
-
-
-@transaction.atomic
-def expert_profile_create(
-    *,
-    actor: User | None,
-    user: User,
-    region: str,
-    country: str,
-    hourly_rate,
-    availability: str = ExpertProfile.Availability.FULL_TIME,
-    skills=(),
-    certified_at=None,
-) -> ExpertProfile:
-    """Make ``user`` an expert; the mailbox address is assigned on creation (R-MAILBOX)."""
-    profile = ExpertProfile(
-        user=user,
-        region=region,
-        country=country,
-        hourly_rate=hourly_rate,
-        availability=availability,
-        certified_at=certified_at,
-    )
-    profile.full_clean(exclude=["mailbox"])
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                profile.mailbox = ""
-                profile.save()
-            break
-        except IntegrityError:
-            # Another expert with the same name took the address between look-up and insert.
-            if attempt == 2:
-                raise
-    profile.skills.set(skills)
-    event_record(actor=actor, target=profile, verb="created", note=profile.mailbox)
-    return profile

@@ -132,7 +132,3 @@ class WeeklySummaryAdmin(ViewOnlyAdmin):
     list_filter = ["project__organization"]
     search_fields = ["project__name", "project__organization__name"]
     date_hierarchy = "week_starts_on"
-
-
-# Queries keep their admin beside their other modules; imported here for autodiscovery.
-from projects import admin_queries  # noqa: E402, F401

@@ -6,6 +6,7 @@ from accounts.services.members import (
     invitation_create,
     invitation_revoke,
     membership_remove,
+    membership_role_set,
 )
 from accounts.services.organizations import organization_create
 from accounts.services.people import user_update
@@ -16,6 +17,7 @@ __all__ = [
     "invitation_create",
     "invitation_revoke",
     "membership_remove",
+    "membership_role_set",
     "organization_create",
     "user_update",
 ]

@@ -129,20 +129,32 @@ def invitation_accept(
     return user
 
 
+def _lock_membership(membership: Membership) -> Membership:
+    """The membership, re-read after locking its organization's row: every change to who
+    owns an organization takes that lock first, so two owners removing or demoting each
+    other at once are counted one after the other, and one owner always remains."""
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).values_list(
+        "pk"
+    ).get()
+    return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
+
+
+def _refuse_if_last_owner(membership: Membership) -> None:
+    """Call with the organization locked (``_lock_membership``)."""
+    if membership.role != Membership.Role.OWNER:
+        return
+    owners = Membership.objects.filter(
+        organization_id=membership.organization_id, role=Membership.Role.OWNER
+    )
+    if owners.count() == 1:
+        raise ValidationError("An organization keeps at least one owner.")
+
+
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("organization", "user")
-        .get(pk=membership.pk)
-    )
+    membership = _lock_membership(membership)
     _require_owner(actor, membership.organization)
-    if membership.role == Membership.Role.OWNER:
-        owners = Membership.objects.filter(
-            organization=membership.organization, role=Membership.Role.OWNER
-        )
-        if owners.count() == 1:
-            raise ValidationError("An organization keeps at least one owner.")
+    _refuse_if_last_owner(membership)
     event_record(
         actor=actor,
         target=membership.organization,
@@ -151,3 +163,27 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         note=membership.user.email,
     )
     membership.delete()
+
+
+@transaction.atomic
+def membership_role_set(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Make a member an owner or an owner a member; the last owner stays one."""
+    membership = _lock_membership(membership)
+    _require_owner(actor, membership.organization)
+    if role == membership.role:
+        return membership
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": f"“{role}” is not a role."})
+    _refuse_if_last_owner(membership)
+    changes = {"role": (membership.role, role)}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    event_record(
+        actor=actor,
+        target=membership.organization,
+        verb="member role changed",
+        organization=membership.organization,
+        changes=changes,
+        note=membership.user.email,
+    )
+    return membership

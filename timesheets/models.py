@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,6 +36,13 @@ def format_hours(value) -> str:
     if value is None:
         return ""
     return f"{Decimal(value).normalize():f}"
+
+
+def lasted_until_created(created_on) -> Q:
+    """An assignment takes hours on a task only if the task existed before it ended: a task
+    added after the expert left is not theirs to see or log on (R-TENANT). ``created_on``
+    is the task's creation date (UTC), a value or an expression."""
+    return Q(ends_on__isnull=True) | Q(ends_on__gte=created_on)
 
 
 def local_today(user, now=None) -> date:
@@ -206,6 +213,7 @@ class TimeEntry(models.Model):
                     project_id=task.project_id, expert_id=self.expert_id, starts_on__lte=self.day
                 )
                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.day))
+                .filter(lasted_until_created(task.created_at.astimezone(UTC).date()))
                 .exists()
             )
             if not assigned:

@@ -170,6 +170,8 @@ def test_given_an_assignment_span_when_logging_then_only_its_days_take_hours(
     Assignment.objects.create(
         project=team.project, expert=member, starts_on=starts_on, ends_on=ends_on
     )
+    # The task existed during the assignment (one added after it ended is out of reach).
+    Task.objects.filter(pk=team.task.pk).update(created_at=datetime(2026, 3, 2, tzinfo=UTC))
     if allowed:
         time_entry_log(actor=member, task=team.task, day=day, hours=Decimal("3"))
     else:

@@ -1,24 +1,26 @@
 """The expert's weekly grid: tasks × days of one week, in the expert's time zone."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
     Count,
+    DateField,
+    Exists,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from accounts.models import User
 from payments.models import Settlement
-from projects.models import Assignment, Task
-from timesheets.models import TimeEntry, local_today
+from projects.models import Assignment, Project, Task
+from timesheets.models import TimeEntry, lasted_until_created, local_today
 from timesheets.selectors.common import HOURS, ZERO
 
 
@@ -115,6 +117,22 @@ def _assignment_spans(expert, first: date, last: date) -> dict[int, list[tuple[d
     return spans
 
 
+def _assignment_for_task(expert, first: date, last: date) -> Exists:
+    """The task (the outer row) is on a project with an assignment of ``expert`` between
+    ``first`` and ``last`` that lasted until the task was created: an expert who left does
+    not reach tasks added after them, whatever ``?week=`` or ``?add=`` says."""
+    return Exists(
+        Assignment.objects.filter(expert=expert, project=OuterRef("project"), starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .filter(lasted_until_created(Cast(OuterRef("created_at"), DateField())))
+    )
+
+
+def _hours_seen_by(expert) -> Q:
+    """Everyone's hours on a project the expert sees today; only their own otherwise."""
+    return Q(expert=expert) | Q(project__in=Project.objects.visible_to(expert).values("pk"))
+
+
 def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
     """The expert's week, tasks × days (a fixed 5 queries whatever the number of rows).
 
@@ -146,15 +164,16 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
             last_week_tasks.add(cell["task_id"])
     this_week_tasks = {task_id for task_id, _ in this_week}
 
-    assigned_projects = list(spans)
-    loggable = Q(project_id__in=assigned_projects) & ~Q(status=Task.Status.CANCELLED)
+    loggable = _assignment_for_task(expert, monday - timedelta(days=7), sunday) & ~Q(
+        status=Task.Status.CANCELLED
+    )
     wanted = (
         Q(pk__in=this_week_tasks)
         | (Q(pk__in=last_week_tasks | set(add_task_ids)) & loggable)
         | (Q(assignee=expert, status=Task.Status.IN_PROGRESS) & loggable)
     )
     logged_total = (
-        TimeEntry.objects.filter(task=OuterRef("pk"))
+        TimeEntry.objects.filter(_hours_seen_by(expert), task=OuterRef("pk"))
         .order_by()
         .values("task")
         .annotate(total=Sum("hours"))
@@ -172,8 +191,12 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
         )
     )
 
-    def covered(project_id: int, day: date) -> bool:
-        return any(start <= day <= end for start, end in spans.get(project_id, ()))
+    def covered(task: Task, day: date) -> bool:
+        created_on = task.created_at.astimezone(UTC).date()
+        return any(
+            start <= day <= end and created_on <= end
+            for start, end in spans.get(task.project_id, ())
+        )
 
     rows = []
     for task in tasks:
@@ -196,7 +219,7 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
                 cell.editable, cell.reason = False, "Several entries: change them in the list."
             elif task.status == Task.Status.CANCELLED:
                 cell.editable, cell.reason = False, "The task is cancelled."
-            elif not covered(task.project_id, day):
+            elif not covered(task, day):
                 cell.editable, cell.reason = False, "Not assigned to the project that day."
             row_cells.append(cell)
         rows.append(
@@ -209,7 +232,7 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
 
     shown = {task.pk for task in tasks}
     addable = list(
-        Task.objects.filter(loggable, project_id__in=assigned_projects)
+        Task.objects.filter(loggable)
         .exclude(pk__in=shown)
         .exclude(status=Task.Status.DONE)
         .select_related("project")
@@ -221,14 +244,15 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
 
 
 def grid_task_get(*, expert, pk: int) -> Task:
-    """A task whose cell the expert may write: on a project they are or were assigned to
-    (hours may be logged late for a past assignment), or one they logged hours on. Anything
-    else answers 404 (R-TENANT); the service then applies the day-by-day rules."""
+    """A task whose cell the expert may write: on a project they are or were assigned to,
+    created before that assignment ended (hours may be logged late for a past assignment),
+    or one they logged hours on. Anything else answers 404 (R-TENANT); the service then
+    applies the day-by-day rules."""
     task = (
         Task.objects.select_related("project", "organization")
         .filter(pk=pk)
         .filter(
-            Q(project__in=Assignment.objects.filter(expert=expert).values("project"))
+            _assignment_for_task(expert, date.min, date.max)
             | Q(pk__in=TimeEntry.objects.filter(expert=expert).values("task"))
         )
         .first()

@@ -16,8 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
-    path("", include("projects.urls")),
-    path("", include("projects.query_urls")),
+    path("", include("projects.urls.projects")),
+    path("", include("projects.urls.queries")),
     path("", include("timesheets.urls")),
 ]
 

@@ -1,27 +1,33 @@
-"""Writes for customer queries: asking, responding with an estimate, replying, the internal
-community thread, turning a query into a task, resolving it. The alerts of the 1-hour
-promise are in ``projects.services.query_alerts``."""
+"""Writes for customer queries: asking, responding with an estimate, turning a query into a
+task, resolving it. The replies and the internal community thread are in
+``projects.services.query_threads``, the alerts of the 1-hour promise in
+``projects.services.query_alerts``."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, User
 from projects.models import Project, Query, Task
 from projects.models.queries import (
     FIRST_RESPONSE_WITHIN,
     QueryAttachment,
-    QueryNote,
     QueryPromise,
-    QueryReply,
     QueryResponse,
-    current_assignments,
     is_on_team,
 )
+from projects.services.query_common import (
+    customer_recipients,
+    is_member,
+    lock_query,
+    query_summary,
+    refuse_unless_team,
+    staff_recipients,
+    team_experts,
+)
+from projects.services.query_threads import note_add
 from projects.services.tasks import task_create
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
@@ -29,62 +35,6 @@ from softwaresupp.notifications import absolute_url, notify
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ESTIMATE_HOURS = Decimal("1000")
-
-
-def staff_recipients() -> list:
-    """Where staff alerts go: the team's inbox when one is configured, else every active
-    staff user."""
-    if settings.STAFF_ALERT_EMAIL:
-        return [settings.STAFF_ALERT_EMAIL]
-    return list(User.objects.filter(is_staff=True, is_active=True))
-
-
-def _is_member(user, organization_id) -> bool:
-    return Membership.objects.filter(user=user, organization_id=organization_id).exists()
-
-
-def _team_experts(project_id, *, exclude=None) -> list:
-    experts = [
-        assignment.expert
-        for assignment in current_assignments()
-        .filter(project_id=project_id)
-        .select_related("expert")
-        .order_by("expert_id")
-    ]
-    return [expert for expert in experts if exclude is None or expert.pk != exclude.pk]
-
-
-def _customer_recipients(query: Query) -> list:
-    """The person who asked; if they are gone (or left the organization: R-TENANT), the
-    organization's owners."""
-    author = query.author
-    if author is not None and author.is_active and _is_member(author, query.organization_id):
-        return [author]
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organization_id=query.organization_id, role=Membership.Role.OWNER, user__is_active=True
-        ).select_related("user")
-    ]
-
-
-def query_summary(query: Query) -> dict:
-    """What an email says about a query: plain values, so rendering runs no queries."""
-    return {
-        "title": query.title,
-        "project": query.project.name,
-        "url": absolute_url(query.get_absolute_url()),
-        "asked_at": query.asked_at,
-        "due_at": query.first_response_due_at,
-    }
-
-
-def _lock(query: Query) -> Query:
-    return (
-        Query.objects.select_for_update(of=("self",))
-        .select_related("project", "author")
-        .get(pk=query.pk)
-    )
 
 
 def _check_files(files) -> None:
@@ -102,7 +52,7 @@ def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Qu
     """R-QUERY-1H: the clock starts when the customer submits the query; its deadline (asked
     + 1 hour) is stored on the row. The assigned experts hear at once; when nobody is
     assigned, staff do."""
-    if not _is_member(actor, project.organization_id):
+    if not is_member(actor, project.organization_id):
         raise ValidationError("Only people of the customer's organization ask questions here.")
     if project.status == Project.Status.CLOSED:
         raise ValidationError("This project is closed. Ask your question on an active project.")
@@ -136,7 +86,7 @@ def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Qu
         organization=project.organization,
         changes={"state": (None, query.get_state_display())},
     )
-    experts = _team_experts(project.pk)
+    experts = team_experts(project.pk)
     context = {"query": query_summary(query), "body": query.body, "asker": str(actor)}
     if experts:
         notify(template="query_asked", recipients=experts, context=context)
@@ -154,11 +104,6 @@ def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Qu
             },
         )
     return query
-
-
-def _refuse_unless_team(actor, query: Query) -> None:
-    if not is_on_team(actor, query.project):
-        raise ValidationError("Only the project's experts and staff can do this.")
 
 
 def _settle(promise: QueryPromise, now, *, delivered: bool) -> None:
@@ -192,8 +137,8 @@ def query_respond(
     community" / "needs research", and always an estimate (hours to complete or a delivery
     deadline); without one it is refused. The first response stops the 1-hour clock
     (R-QUERY-1H). The estimate becomes the query's promise; a new deadline replaces the old."""
-    query = _lock(query)
-    _refuse_unless_team(actor, query)
+    query = lock_query(query)
+    refuse_unless_team(actor, query)
     if not query.is_open:
         raise ValidationError(
             "This query is resolved. If there is more to do, the customer reopens it by replying."
@@ -271,10 +216,10 @@ def query_respond(
         note=response.get_kind_display(),
     )
     if community_question.strip():
-        _note_add(actor=actor, query=query, body=community_question, ask_community=True)
+        note_add(actor=actor, query=query, body=community_question, ask_community=True)
     notify(
         template="query_response",
-        recipients=_customer_recipients(query),
+        recipients=customer_recipients(query),
         context={
             "query": query_summary(query),
             "kind": response.get_kind_display(),
@@ -286,81 +231,6 @@ def query_respond(
         },
     )
     return response
-
-
-@transaction.atomic
-def query_reply(*, actor, query: Query, body: str) -> QueryReply:
-    """The customer answers in the public thread. It hands the query back to the experts:
-    one waiting on the customer, or resolved, is open again."""
-    query = _lock(query)
-    if not _is_member(actor, query.organization_id):
-        raise ValidationError("Only people of the customer's organization reply here.")
-    if not body.strip():
-        raise ValidationError({"body": "Write your reply."})
-    reply = QueryReply(
-        query=query, organization_id=query.organization_id, author=actor, body=body.strip()
-    )
-    reply.full_clean()
-    reply.save()
-    if query.state in (Query.State.WAITING_ON_CUSTOMER, Query.State.RESOLVED):
-        before = query.get_state_display()
-        query.state = Query.State.ANSWERED if query.first_responded_at else Query.State.WAITING
-        query.resolved_at = None
-        query.save(update_fields=["state", "resolved_at"])
-        event_record(
-            actor=actor,
-            target=query,
-            verb="replied",
-            organization=query.project.organization,
-            changes={"state": (before, query.get_state_display())},
-        )
-    else:
-        event_record(
-            actor=actor, target=query, verb="replied", organization=query.project.organization
-        )
-    notify(
-        template="query_reply",
-        recipients=_team_experts(query.project_id),
-        context={"query": query_summary(query), "body": reply.body, "customer": str(actor)},
-    )
-    return reply
-
-
-def _note_add(*, actor, query: Query, body: str, ask_community: bool) -> QueryNote:
-    note = QueryNote(
-        query=query,
-        organization_id=query.organization_id,
-        author=actor,
-        body=body.strip(),
-        asks_community=ask_community,
-    )
-    note.full_clean()
-    note.save()
-    # The event names the act, never the words: the internal thread stays internal.
-    event_record(
-        actor=actor,
-        target=query,
-        verb="asked the community" if ask_community else "added an internal note",
-        organization=query.project.organization,
-    )
-    if ask_community:
-        notify(
-            template="query_community",
-            recipients=[*staff_recipients(), *_team_experts(query.project_id, exclude=actor)],
-            context={"query": query_summary(query), "body": note.body, "author": str(actor)},
-        )
-    return note
-
-
-@transaction.atomic
-def query_note_add(*, actor, query: Query, body: str, ask_community: bool = False) -> QueryNote:
-    """R-QUERY-COMMUNITY: the project's experts and staff talk on an internal thread the
-    customer never sees; asking the community notifies staff and the other experts."""
-    query = _lock(query)
-    _refuse_unless_team(actor, query)
-    if not body.strip():
-        raise ValidationError({"body": "Write the message for the community."})
-    return _note_add(actor=actor, query=query, body=body, ask_community=ask_community)
 
 
 @transaction.atomic
@@ -376,8 +246,8 @@ def query_task_create(
 ) -> Task:
     """R-QUERY-ACTION: a query that needs work becomes a task on the board in one step,
     prefilled from the query; the task and the query point at each other."""
-    query = _lock(query)
-    _refuse_unless_team(actor, query)
+    query = lock_query(query)
+    refuse_unless_team(actor, query)
     if query.task_id is not None:
         raise ValidationError("This query already has a task on the board.")
     task = task_create(
@@ -406,9 +276,9 @@ def query_task_create(
 def query_resolve(*, actor, query: Query) -> Query:
     """The work is delivered: the open promise counts as kept if it is on or before its
     deadline, missed after it (R-QUERY-ANSWER). The customer may also close their query."""
-    query = _lock(query)
+    query = lock_query(query)
     on_team = is_on_team(actor, query.project)
-    if not (on_team or _is_member(actor, query.organization_id)):
+    if not (on_team or is_member(actor, query.organization_id)):
         raise ValidationError("Only the customer's people and the project's experts can do this.")
     if not query.is_open:
         raise ValidationError("This query is already resolved.")
@@ -432,7 +302,7 @@ def query_resolve(*, actor, query: Query) -> Query:
     if on_team:
         notify(
             template="query_resolved",
-            recipients=_customer_recipients(query),
+            recipients=customer_recipients(query),
             context={"query": query_summary(query), "expert": str(actor)},
         )
     return query

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects.models import Query
 from projects.models.queries import WARN_BEFORE_DEADLINE, current_assignments
-from projects.services.queries import query_summary, staff_recipients
+from projects.services.query_common import query_summary, staff_recipients
 from softwaresupp.notifications import absolute_url, notify
 
 # A message lists at most this many queries, then links to the full list.

@@ -25,6 +25,7 @@ from projects.models import Project, Query
 from projects.selectors import queries as selectors
 from projects.selectors.query_figures import query_figures
 from projects.services import queries as services
+from projects.services import query_threads
 from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error
 from softwaresupp.http import post_required_after_lookup
@@ -199,7 +200,7 @@ def reply(request, pk):
         pk,
         QueryReplyForm,
         "reply_form",
-        lambda query, data: services.query_reply(actor=request.user, query=query, **data),
+        lambda query, data: query_threads.query_reply(actor=request.user, query=query, **data),
         "Your reply is sent to the experts.",
     )
 
@@ -212,7 +213,7 @@ def note(request, pk):
         pk,
         QueryNoteForm,
         "note_form",
-        lambda query, data: services.query_note_add(actor=request.user, query=query, **data),
+        lambda query, data: query_threads.query_note_add(actor=request.user, query=query, **data),
         "Posted on the internal thread.",
     )
 

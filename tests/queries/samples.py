@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.models import QueryResponse
-from projects.services.queries import query_ask, query_note_add, query_respond
+from projects.services.queries import query_ask, query_respond
+from projects.services.query_threads import query_note_add
 
 
 def populate(world):

@@ -15,12 +15,8 @@ from django.urls import reverse
 
 from projects.models import QueryNote, QueryResponse, Task
 from projects.selectors.queries import query_get, query_task_initial
-from projects.services.queries import (
-    query_ask,
-    query_note_add,
-    query_respond,
-    query_task_create,
-)
+from projects.services.queries import query_ask, query_respond, query_task_create
+from projects.services.query_threads import query_note_add
 from softwaresupp.models import Event
 from tests.factories.accounts import customer
 

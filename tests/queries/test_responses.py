@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from projects.models import Query, QueryPromise, QueryResponse
-from projects.services.queries import query_ask, query_reply, query_resolve, query_respond
+from projects.services.queries import query_ask, query_resolve, query_respond
+from projects.services.query_threads import query_reply
 from tests.factories.accounts import expert
 
 ASKED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -28,6 +28,18 @@ def event_record(
     )
 
 
+def changes_apply(obj, values: dict) -> dict:
+    """Set each field of ``obj`` to its new value; the ``{field: (from, to)}`` of those that
+    differ, ready for ``event_record`` and ``save(update_fields=…)``."""
+    changes = {}
+    for field, value in values.items():
+        before = getattr(obj, field)
+        if before != value:
+            setattr(obj, field, value)
+            changes[field] = (before, value)
+    return changes
+
+
 def event_list_for(target):
     """The history of one object, newest first."""
     return Event.objects.filter(

@@ -1,9 +1,14 @@
 """Writes for the network's experts: profiles, rates and certification (R-EXPERT-ONBOARD)."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import ExpertProfile, User
-from softwaresupp.events import event_record
+from softwaresupp.events import changes_apply, event_record
+
+EXPERT_PROFILE_FIELDS = ("region", "country", "hourly_rate", "availability")
 
 
 @transaction.atomic
@@ -40,4 +45,85 @@ def expert_profile_create(
                 raise
     profile.skills.set(skills)
     event_record(actor=actor, target=profile, verb="created", note=profile.mailbox)
+    return profile
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.sees_everything:
+        raise PermissionDenied("Only SoftwareSupp staff manage experts' profiles.")
+
+
+def _lock(profile: ExpertProfile) -> ExpertProfile:
+    return ExpertProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+
+
+@transaction.atomic
+def expert_profile_update(
+    *, actor: User, profile: ExpertProfile, skills=None, **fields
+) -> ExpertProfile:
+    """Staff change an expert's region, country, hourly rate or availability. Settlements
+    pay the rate (R-SETTLE), so every change is recorded from → to."""
+    _require_staff(actor)
+    unknown = set(fields) - set(EXPERT_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    profile = _lock(profile)
+    changes = changes_apply(profile, fields)
+    profile.full_clean()
+    if changes:
+        profile.save(update_fields=list(changes))
+    if skills is not None:
+        before = {skill.name for skill in profile.skills.all()}
+        after = {skill.name for skill in skills}
+        if before != after:
+            profile.skills.set(skills)
+            changes["skills"] = (", ".join(sorted(before)), ", ".join(sorted(after)))
+    if changes:
+        event_record(actor=actor, target=profile, verb="updated", changes=changes)
+    return profile
+
+
+@transaction.atomic
+def expert_profile_certify(*, actor: User, profile: ExpertProfile) -> ExpertProfile:
+    """R-EXPERT-ONBOARD: certification is what lets staff assign the expert to projects."""
+    _require_staff(actor)
+    profile = _lock(profile)
+    if profile.is_certified:
+        raise ValidationError("This expert is already certified.")
+    profile.certified_at = timezone.now()
+    profile.save(update_fields=["certified_at"])
+    event_record(
+        actor=actor,
+        target=profile,
+        verb="certified",
+        changes={"certified_at": (None, f"{profile.certified_at:%Y-%m-%d %H:%M} UTC")},
+    )
+    return profile
+
+
+@transaction.atomic
+def expert_profile_uncertify(*, actor: User, profile: ExpertProfile) -> ExpertProfile:
+    """Withdraw certification. Refused while an assignment of the expert lasts today or
+    later (R-EXPERT-ONBOARD: nobody works on a project uncertified): end those first."""
+    _require_staff(actor)
+    profile = _lock(profile)
+    if not profile.is_certified:
+        raise ValidationError("This expert is not certified.")
+    today = timezone.now().date()
+    # Assignments belong to projects, which builds on accounts: read through the reverse
+    # relation rather than importing the app above this one.
+    lasting = profile.user.assignments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    projects = sorted({str(assignment.project) for assignment in lasting.select_related("project")})
+    if projects:
+        raise ValidationError(
+            f"This expert is still assigned to {', '.join(projects)}; end those assignments first."
+        )
+    before, profile.certified_at = profile.certified_at, None
+    profile.save(update_fields=["certified_at"])
+    event_record(
+        actor=actor,
+        target=profile,
+        verb="uncertified",
+        changes={"certified_at": (f"{before:%Y-%m-%d %H:%M} UTC", None)},
+    )
     return profile

@@ -1,10 +1,13 @@
 """Writes for tenants (customer organizations)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Membership, Organization, User
-from softwaresupp.events import event_record
+from softwaresupp.events import changes_apply, event_record
+
+ORGANIZATION_FIELDS = ("name", "time_zone", "billing_email")
 
 
 def _unique_slug(name: str) -> str:
@@ -31,4 +34,33 @@ def organization_create(
     organization.save()
     Membership.objects.create(user=actor, organization=organization, role=Membership.Role.OWNER)
     event_record(actor=actor, target=organization, verb="created", organization=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
+    """Its owners or staff change the name, time zone or billing address; the slug stays,
+    so links already sent keep working."""
+    is_owner = Membership.objects.filter(
+        user=actor, organization=organization, role=Membership.Role.OWNER
+    ).exists()
+    if not (actor.sees_everything or is_owner):
+        raise PermissionDenied("Only the organization's owners can change its details.")
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    changes = changes_apply(organization, fields)
+    organization.full_clean()
+    if changes:
+        organization.save(update_fields=list(changes))
+        event_record(
+            actor=actor,
+            target=organization,
+            verb="updated",
+            organization=organization,
+            changes=changes,
+        )
     return organization

@@ -1,3 +1,3 @@
 """Projects in Django admin, split by area; importing the modules registers them."""
 
-from projects.admin import board, queries  # noqa: F401
+from projects.admin import board, projects, queries  # noqa: F401

@@ -1,9 +1,9 @@
+"""The board's rows in Django admin: sprints, tasks, comments, updates, releases and
+weekly summaries, read-only where the board's services keep the rules."""
+
 from django.contrib import admin
-from django.db import models
 
 from projects.models import (
-    Assignment,
-    Project,
     ProjectUpdate,
     Release,
     Sprint,
@@ -12,57 +12,6 @@ from projects.models import (
     WeeklySummary,
 )
 from softwaresupp.admin_tools import ViewOnlyAdmin
-
-
-class AssignmentInline(admin.TabularInline):
-    """Shown, not edited: experts join and leave on the project's team page, whose service
-    checks certification and overlaps, emails the expert and records the event."""
-
-    model = Assignment
-    extra = 0
-    fields = ["expert", "role", "starts_on", "ends_on"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = [
-        "name",
-        "organization",
-        "status",
-        "engagement_type",
-        "time_zone",
-        "communication_channel",
-    ]
-    list_filter = ["status", "engagement_type", "communication_channel", "organization"]
-    search_fields = ["name", "description", "organization__name"]
-    filter_horizontal = ["skills"]
-    inlines = [AssignmentInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            # R-TENANT: tasks, queries and hours carry the organization copied from their
-            # project; moving the project would leave them visible to the old tenant.
-            return [*super().get_readonly_fields(request, obj), "organization"]
-        return super().get_readonly_fields(request, obj)
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(ViewOnlyAdmin):
-    """Read-only for the reason given on ``AssignmentInline``."""
-
-    list_display = ["expert", "project", "role", "starts_on", "ends_on"]
-    list_filter = ["role", "project__organization"]
-    search_fields = ["expert__email", "expert__last_name", "project__name"]
-    autocomplete_fields = ["expert", "project"]
-    exclude = ["organization"]
 
 
 @admin.register(Sprint)

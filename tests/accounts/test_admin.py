@@ -1,0 +1,315 @@
+"""People and tenants in Django admin: view-only, with actions and small forms that call the
+services, so every change keeps the rules and lands in the event log (issue 8, item 3)."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from accounts.models import ExpertProfile, Membership, Organization, User
+from accounts.services.people import STAFF_GROUP
+from softwaresupp.events import event_list_for
+from softwaresupp.models import Event
+from tests.factories.accounts import (
+    MembershipFactory,
+    OrganizationFactory,
+    StaffFactory,
+    UserFactory,
+    customer,
+    expert,
+    login_verified_staff,
+)
+from tests.factories.projects import AssignmentFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(client):
+    return login_verified_staff(client, StaffFactory(is_superuser=True))
+
+
+def _action(client, model: str, action: str, objects, **data):
+    return client.post(
+        reverse(f"admin:accounts_{model}_changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects], **data},
+        follow=True,
+    )
+
+
+def _messages(response) -> str:
+    return " | ".join(str(message) for message in get_messages(response.wsgi_request))
+
+
+def _two_owners():
+    organization = OrganizationFactory()
+    first = MembershipFactory(organization=organization, role=Membership.Role.OWNER)
+    second = MembershipFactory(organization=organization, role=Membership.Role.OWNER)
+    return first, second
+
+
+class TestMemberships:
+    def test_the_change_form_edits_nothing(self, client, superuser):
+        first, _ = _two_owners()
+        url = reverse("admin:accounts_membership_change", args=[first.pk])
+        page = client.get(url).content.decode()
+        assert 'name="role"' not in page
+        response = client.post(url, {"role": "member", "user": first.user_id})
+        assert response.status_code == 403
+        first.refresh_from_db()
+        assert first.role == Membership.Role.OWNER
+
+    def test_make_member_goes_through_the_service(self, client, superuser):
+        first, _ = _two_owners()
+        _action(client, "membership", "make_member", [first])
+        first.refresh_from_db()
+        assert first.role == Membership.Role.MEMBER
+        event = Event.objects.get(verb="member role changed")
+        assert event.actor == superuser and event.changes == {"role": ["owner", "member"]}
+
+    def test_the_last_owner_stays_an_owner(self, client, superuser):
+        owner = customer().memberships.get()
+        response = _action(client, "membership", "make_member", [owner])
+        assert "keeps at least one owner" in _messages(response)
+        owner.refresh_from_db()
+        assert owner.role == Membership.Role.OWNER
+        assert not Event.objects.exists()
+
+    def test_remove_asks_first_then_removes_through_the_service(self, client, superuser):
+        first, second = _two_owners()
+        page = _action(client, "membership", "remove", [first])
+        assert "Confirm" in page.content.decode()
+        assert Membership.objects.filter(pk=first.pk).exists()
+        _action(client, "membership", "remove", [first], apply="1")
+        assert not Membership.objects.filter(pk=first.pk).exists()
+        assert Event.objects.get(verb="member removed").note == first.user.email
+        response = _action(client, "membership", "remove", [second], apply="1")
+        assert "keeps at least one owner" in _messages(response)
+        assert Membership.objects.filter(pk=second.pk).exists()
+
+    def test_memberships_are_not_deleted_behind_the_service(self, client, superuser):
+        first, _ = _two_owners()
+        url = reverse("admin:accounts_membership_delete", args=[first.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403
+        assert Membership.objects.filter(pk=first.pk).exists()
+
+
+class TestOrganizations:
+    def test_the_change_form_edits_nothing(self, client, superuser):
+        organization = OrganizationFactory(name="Acme")
+        url = reverse("admin:accounts_organization_change", args=[organization.pk])
+        response = client.post(url, {"name": "Renamed", "slug": "renamed", "time_zone": "UTC"})
+        assert response.status_code == 403
+        organization.refresh_from_db()
+        assert organization.name == "Acme"
+
+    def test_edit_page_saves_through_the_service(self, client, superuser):
+        organization = OrganizationFactory(name="Acme", time_zone="Europe/Warsaw")
+        change = reverse("admin:accounts_organization_change", args=[organization.pk])
+        assert 'href="../edit/"' in client.get(change).content.decode()
+        edit = reverse("admin:accounts_organization_edit", args=[organization.pk])
+        assert client.get(edit).status_code == 200
+        response = client.post(
+            edit, {"name": "Acme Robotics", "time_zone": "UTC", "billing_email": "b@acme.example"}
+        )
+        assert response.status_code == 302
+        organization.refresh_from_db()
+        assert (organization.name, organization.time_zone) == ("Acme Robotics", "UTC")
+        [event] = event_list_for(organization)
+        assert event.verb == "updated" and event.changes["name"] == ["Acme", "Acme Robotics"]
+
+    def test_a_refused_edit_is_a_form_error(self, client, superuser):
+        organization = OrganizationFactory(name="Acme")
+        edit = reverse("admin:accounts_organization_edit", args=[organization.pk])
+        response = client.post(edit, {"name": "  ", "time_zone": "UTC", "billing_email": ""})
+        assert response.status_code == 200 and "errornote" in response.content.decode()
+        organization.refresh_from_db()
+        assert organization.name == "Acme"
+
+    def test_an_organization_with_history_cannot_be_deleted(self, client, superuser):
+        organization = ProjectFactory().organization
+        change = reverse("admin:accounts_organization_change", args=[organization.pk])
+        assert "deletelink" not in client.get(change).content.decode()
+        delete = reverse("admin:accounts_organization_delete", args=[organization.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        response = client.post(
+            reverse("admin:accounts_organization_changelist"),
+            {"action": "delete_selected", "_selected_action": [organization.pk], "post": "yes"},
+        )
+        assert response.status_code == 200
+        assert Organization.objects.filter(pk=organization.pk).exists()
+
+    def test_an_organization_without_history_can_be_deleted(self, client, superuser):
+        organization = OrganizationFactory()
+        delete = reverse("admin:accounts_organization_delete", args=[organization.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
+class TestExpertProfiles:
+    def test_the_change_form_edits_nothing(self, client, superuser):
+        profile = expert().expert_profile
+        url = reverse("admin:accounts_expertprofile_change", args=[profile.pk])
+        response = client.post(url, {"hourly_rate": "99", "region": "us", "country": "US"})
+        assert response.status_code == 403
+        profile.refresh_from_db()
+        assert profile.hourly_rate == Decimal("45.00")
+
+    def test_rate_and_region_change_through_the_service(self, client, superuser):
+        profile = expert().expert_profile
+        edit = reverse("admin:accounts_expertprofile_edit", args=[profile.pk])
+        assert client.get(edit).status_code == 200
+        response = client.post(
+            edit,
+            {
+                "region": "us",
+                "country": "United States",
+                "hourly_rate": "60.00",
+                "availability": "part_time",
+            },
+        )
+        assert response.status_code == 302
+        profile.refresh_from_db()
+        assert (profile.region, profile.hourly_rate) == ("us", Decimal("60.00"))
+        [event] = event_list_for(profile)
+        assert event.actor == superuser and event.changes["hourly_rate"] == ["45.00", "60.00"]
+
+    def test_a_rate_of_zero_is_refused(self, client, superuser):
+        profile = expert().expert_profile
+        edit = reverse("admin:accounts_expertprofile_edit", args=[profile.pk])
+        fields = {"region": "eu", "country": "Poland", "availability": "full_time"}
+        response = client.post(edit, {**fields, "hourly_rate": "0"})
+        assert response.status_code == 200
+        profile.refresh_from_db()
+        assert profile.hourly_rate == Decimal("45.00")
+
+    def test_certify_and_uncertify_record_events(self, client, superuser):
+        profile = expert(certified_at=None).expert_profile
+        _action(client, "expertprofile", "certify", [profile])
+        profile.refresh_from_db()
+        assert profile.is_certified
+        _action(client, "expertprofile", "uncertify", [profile], apply="1")
+        profile.refresh_from_db()
+        assert not profile.is_certified
+        assert [e.verb for e in event_list_for(profile)] == ["uncertified", "certified"]
+
+    def test_an_assigned_expert_keeps_the_certification(self, client, superuser):
+        """R-EXPERT-ONBOARD: nobody works on a project uncertified."""
+        assignment = AssignmentFactory()
+        profile = assignment.expert.expert_profile
+        response = _action(client, "expertprofile", "uncertify", [profile], apply="1")
+        assert "still assigned" in _messages(response)
+        profile.refresh_from_db()
+        assert profile.is_certified
+        assert not event_list_for(profile).exists()
+
+    def test_staff_add_an_expert_through_the_service(self, client, superuser):
+        user = UserFactory(first_name="Zoë", last_name="Ångström")
+        response = client.post(
+            reverse("admin:accounts_expertprofile_add"),
+            {
+                "user": user.pk,
+                "region": "eu",
+                "country": "Sweden",
+                "hourly_rate": "50.00",
+                "availability": "hourly",
+            },
+        )
+        assert response.status_code == 302
+        profile = ExpertProfile.objects.get(user=user)
+        assert profile.mailbox.startswith("zoe.angstrom@")
+        assert [e.verb for e in event_list_for(profile)] == ["created"]
+
+
+class TestUsers:
+    def test_access_fields_are_not_edited_on_the_change_form(self, client, superuser):
+        user = UserFactory(first_name="Ann")
+        url = reverse("admin:accounts_user_change", args=[user.pk])
+        page = client.get(url).content.decode()
+        assert 'name="is_staff"' not in page and 'name="groups"' not in page
+        response = client.post(
+            url,
+            {
+                "email": user.email,
+                "first_name": "Anna",
+                "last_name": user.last_name,
+                "time_zone": "UTC",
+                "is_staff": "on",
+                "is_superuser": "on",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.first_name == "Anna" and not user.is_staff and not user.is_superuser
+        [event] = event_list_for(user)
+        assert event.verb == "updated" and event.changes == {"first_name": ["Ann", "Anna"]}
+
+    def test_making_staff_goes_through_the_service_and_the_staff_group(self, client, superuser):
+        staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+        user = UserFactory()
+        page = _action(client, "user", "change_access", [user])
+        assert 'name="is_staff"' in page.content.decode()
+        _action(client, "user", "change_access", [user], apply="1", is_staff="on")
+        user.refresh_from_db()
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.all()) == [staff_group]
+        [event] = event_list_for(user)
+        assert event.verb == "access changed" and event.changes["is_staff"] == ["False", "True"]
+        _action(client, "user", "change_access", [user], apply="1")
+        user.refresh_from_db()
+        assert not user.is_staff and not user.groups.exists()
+
+    def test_nobody_changes_their_own_access(self, client, superuser):
+        response = _action(client, "user", "change_access", [superuser], apply="1")
+        assert "your own access" in _messages(response)
+        superuser.refresh_from_db()
+        assert superuser.is_superuser and superuser.is_staff
+
+    def test_deactivate_and_reactivate_record_events(self, client, superuser):
+        user = customer()
+        _action(client, "user", "deactivate", [user], apply="1")
+        user.refresh_from_db()
+        assert not user.is_active
+        _action(client, "user", "reactivate", [user])
+        user.refresh_from_db()
+        assert user.is_active
+        assert [e.verb for e in event_list_for(user)] == ["reactivated", "deactivated"]
+        response = _action(client, "user", "deactivate", [superuser], apply="1")
+        assert "yourself" in _messages(response)
+        superuser.refresh_from_db()
+        assert superuser.is_active
+
+    def test_a_user_with_history_is_deactivated_not_deleted(self, client, superuser):
+        user = customer()
+        change = reverse("admin:accounts_user_change", args=[user.pk])
+        assert "deletelink" not in client.get(change).content.decode()
+        delete = reverse("admin:accounts_user_delete", args=[user.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        assert User.objects.filter(pk=user.pk).exists()
+
+    def test_passwords_are_still_set_in_admin(self, client, superuser):
+        user = UserFactory()
+        url = reverse("admin:auth_user_password_change", args=[user.pk])
+        response = client.post(
+            url, {"password1": "A-new-long-pass-42", "password2": "A-new-long-pass-42"}
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.check_password("A-new-long-pass-42")
+
+    def test_staff_add_a_person_through_the_service(self, client, superuser):
+        response = client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": "New@Example.com",
+                "password1": "A-new-long-pass-42",
+                "password2": "A-new-long-pass-42",
+            },
+        )
+        assert response.status_code == 302
+        user = User.objects.get(email="new@example.com")
+        assert [e.verb for e in event_list_for(user)] == ["created"]

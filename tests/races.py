@@ -1,4 +1,4 @@
-"""Two writes racing on PostgreSQL, with the worst interleaving forced rather than hoped for.
+"""Two writes racing on PostgreSQL, with the worst interleavings forced rather than hoped for.
 
 Each job runs in its own thread and transaction, started together behind a barrier. After its
 write a job keeps its transaction open until the other job has written too (or ``hold``
@@ -32,6 +32,44 @@ def race(*jobs, hold: float = 1.0) -> list:
             connection.close()
 
     threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def overlap(first, second, hold: float = 1.0) -> list:
+    """``first`` writes and keeps its transaction open; ``second`` starts then, in its own
+    transaction. ``first`` commits once ``second`` is done, or after ``hold`` seconds when
+    ``second`` waits for a lock ``first`` holds. Each one's result, or what it raised."""
+    written, done = threading.Barrier(2), threading.Event()
+    outcomes: list = [None, None]
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                outcomes[0] = first()
+                written.wait()
+                done.wait(timeout=hold)
+        except Exception as error:
+            written.abort()
+            outcomes[0] = error
+        finally:
+            connection.close()
+
+    def run_second():
+        try:
+            written.wait()
+            with transaction.atomic():
+                outcomes[1] = second()
+        except Exception as error:
+            outcomes[1] = error
+        finally:
+            done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from timesheets.locks import SETTLEMENT_LOCK_KEY
+
 GUARD_FUNCTION = "timesheets_settled_entry_guard"
 GUARD_TRIGGER = "timesheets_settled_entry_guard"
 
@@ -10,13 +12,18 @@ def install_settled_entry_guard(sender, using, **kwargs):
     """R-TIMESHEET on PostgreSQL: a trigger refuses any UPDATE or DELETE of a settled time
     entry, whatever the path (raw SQL, a shell, a future bug in Python code). An unsettled
     row may change, which includes the one transition the settlement makes: setting
-    ``settlement_id``.
+    ``settlement_id``. It also refuses a new entry (INSERT, ``bulk_create`` included) on a
+    day of a settled period, or moving an entry onto one, whether or not the row claims a
+    settlement: a period's hours were paid and invoiced as they were when it was settled.
+    It checks under the lock settling takes (``timesheets.locks``), so a settlement
+    committed a moment earlier is seen.
 
     Installed after every ``migrate`` rather than by a migration file because the schema is
     also built without migrations (pytest ``--no-migrations``, the benchmark database), and
     because the statements are idempotent (``CREATE OR REPLACE`` / ``DROP … IF EXISTS``) a
     re-run only refreshes it. SQLite (the embedded default) relies on the Python guards.
     """
+    from payments.models import Settlement
     from timesheets.models import TimeEntry
 
     connection = connections[using]
@@ -27,16 +34,30 @@ def install_settled_entry_guard(sender, using, **kwargs):
         if table not in connection.introspection.table_names(cursor):
             return
         quoted = connection.ops.quote_name(table)
+        settlements = connection.ops.quote_name(Settlement._meta.db_table)
         cursor.execute(
             f"""
             CREATE OR REPLACE FUNCTION {GUARD_FUNCTION}() RETURNS trigger AS $$
             BEGIN
-                IF OLD.settlement_id IS NOT NULL THEN
-                    RAISE EXCEPTION 'time entry % is settled and locked: % refused', OLD.id, TG_OP
-                        USING ERRCODE = 'check_violation';
+                IF TG_OP <> 'INSERT' THEN
+                    IF OLD.settlement_id IS NOT NULL THEN
+                        RAISE EXCEPTION 'time entry % is settled and locked: % refused',
+                            OLD.id, TG_OP USING ERRCODE = 'check_violation';
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN
+                        RETURN OLD;
+                    END IF;
+                    IF NEW.day IS NOT DISTINCT FROM OLD.day THEN
+                        RETURN NEW;
+                    END IF;
                 END IF;
-                IF TG_OP = 'DELETE' THEN
-                    RETURN OLD;
+                PERFORM pg_advisory_xact_lock_shared({SETTLEMENT_LOCK_KEY});
+                IF EXISTS (
+                    SELECT 1 FROM {settlements}
+                    WHERE starts_on <= NEW.day AND ends_on >= NEW.day
+                ) THEN
+                    RAISE EXCEPTION '% is in a settled period: % of a time entry refused',
+                        NEW.day, TG_OP USING ERRCODE = 'check_violation';
                 END IF;
                 RETURN NEW;
             END;
@@ -45,7 +66,7 @@ def install_settled_entry_guard(sender, using, **kwargs):
         )
         cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON {quoted}")
         cursor.execute(
-            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE UPDATE OR DELETE ON {quoted} "
+            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE ON {quoted} "
             f"FOR EACH ROW EXECUTE FUNCTION {GUARD_FUNCTION}()"
         )
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
@@ -21,6 +21,10 @@ QUARTER_MESSAGE = "Log hours in quarter hours: 0.25 is 15 minutes, 1.5 is 1 h 30
 SETTLED_MESSAGE = (
     "These hours are in a settled period: they were paid and invoiced, so they can no "
     "longer be changed or deleted. Ask the SoftwareSupp team for a correction."
+)
+SETTLED_DAY_MESSAGE = (
+    "These hours fall in a settled period: it was paid and invoiced, so no hours can be "
+    "added to it. Ask the SoftwareSupp team for a correction."
 )
 
 
@@ -97,6 +101,26 @@ class TimeEntryQuerySet(models.QuerySet):
         return super().delete()
 
     delete.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """R-TIMESHEET: no new entry on a day of a settled period, on this path either (it
+        skips ``save()`` and ``clean()``; on PostgreSQL the trigger refuses it as well)."""
+        from payments.models import Settlement
+        from timesheets.locks import lock_for_entry_writes
+
+        objs = list(objs)
+        days = {obj.day for obj in objs}
+        with transaction.atomic(using=self.db, savepoint=False):
+            lock_for_entry_writes()
+            periods = Settlement.objects.filter(
+                starts_on__lte=max(days, default=date.min), ends_on__gte=min(days, default=date.max)
+            ).values_list("starts_on", "ends_on")
+            if not any(start <= day <= end for start, end in periods for day in days):
+                return super().bulk_create(objs, *args, **kwargs)
+        # Raised outside the block, so the caller's transaction stays usable.
+        raise SettledEntryError(SETTLED_DAY_MESSAGE)
+
+    bulk_create.alters_data = True
 
 
 class TimeEntry(models.Model):

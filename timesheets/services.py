@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from projects.models import Task
 from softwaresupp.events import event_record
+from timesheets.locks import lock_for_entry_writes, lock_for_settling
 from timesheets.models import SettledEntryError, TimeEntry, format_hours
 
 
@@ -67,6 +68,7 @@ def time_entry_log(
     day, never on a cancelled task nor in a settled period."""
     expert = expert or actor
     _require_expert_or_staff(actor, expert)
+    lock_for_entry_writes()
     _lock_expert(expert)
     task = Task.objects.select_related("project", "organization").get(pk=task.pk)
     entry = TimeEntry(
@@ -96,6 +98,7 @@ def time_entry_update(
     """Change an entry's day, hours or description, under the same rules as logging it
     (R-TIMESHEET). A settled entry is locked."""
     _require_expert_or_staff(actor, entry.expert)
+    lock_for_entry_writes()
     _lock_expert(entry.expert)
     entry = _lock_entry(entry)
     changes = {}
@@ -149,6 +152,7 @@ def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> Time
 
     Zero clears the cell. A cell holding several entries (each with its own description) is
     changed entry by entry, not from the grid, so nothing typed elsewhere is lost."""
+    lock_for_entry_writes()
     _lock_expert(actor)
     entries = list(
         TimeEntry.objects.select_for_update(of=("self",))
@@ -178,7 +182,11 @@ def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> Time
 def time_entries_settle(*, settlement) -> int:
     """Lock the period's hours by linking every unsettled entry of its days to the
     settlement (R-SETTLE → R-TIMESHEET). The one change a guard lets through; returns how
-    many entries were locked. Running it twice locks nothing more."""
+    many entries were locked. Running it twice locks nothing more.
+
+    Create the settlement in the same transaction (or before): under the lock, an entry
+    being written now commits before this links the period, or is refused after."""
+    lock_for_settling()
     return TimeEntry.objects.filter(
         settlement__isnull=True, day__gte=settlement.starts_on, day__lte=settlement.ends_on
     ).update(settlement=settlement)

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import ExpertProfile, Membership, Organization, User
 from accounts.services.people import STAFF_GROUP
 from softwaresupp.events import event_list_for
@@ -20,6 +22,7 @@ from tests.factories.accounts import (
     customer,
     expert,
     login_verified_staff,
+    verified_staff,
 )
 from tests.factories.projects import AssignmentFactory, ProjectFactory
 
@@ -313,3 +316,42 @@ class TestUsers:
         assert response.status_code == 302
         user = User.objects.get(email="new@example.com")
         assert [e.verb for e in event_list_for(user)] == ["created"]
+
+
+class TestServiceRules:
+    """The services keep their rules whoever calls them, not only from admin."""
+
+    def test_only_a_superuser_changes_access(self):
+        user = UserFactory()
+        with pytest.raises(PermissionDenied):
+            services.user_access_change(
+                actor=verified_staff(), user=user, is_staff=True, is_superuser=False
+            )
+        user.refresh_from_db()
+        assert not user.is_staff
+
+    def test_staff_without_mfa_manage_no_expert(self):
+        profile = expert().expert_profile
+        with pytest.raises(PermissionDenied):
+            services.expert_profile_certify(actor=StaffFactory(), profile=profile)
+        with pytest.raises(PermissionDenied):
+            services.expert_profile_update(
+                actor=StaffFactory(), profile=profile, hourly_rate=Decimal("99")
+            )
+
+    def test_owners_but_not_members_change_their_organization(self):
+        owner = customer()
+        organization = owner.memberships.get().organization
+        member = customer(organization=organization, role=Membership.Role.MEMBER)
+        with pytest.raises(PermissionDenied):
+            services.organization_update(actor=member, organization=organization, name="X")
+        services.organization_update(actor=owner, organization=organization, name="Acme")
+        organization.refresh_from_db()
+        assert organization.name == "Acme"
+
+    def test_only_a_superuser_deactivates_staff(self):
+        colleague = StaffFactory()
+        with pytest.raises(PermissionDenied):
+            services.user_deactivate(actor=verified_staff(), user=colleague)
+        colleague.refresh_from_db()
+        assert colleague.is_active

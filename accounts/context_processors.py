@@ -7,7 +7,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_role": None}
-    if user.is_staff:
+    if user.sees_everything:
         role = "staff"
     elif user.is_expert:
         role = "expert"

@@ -63,6 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
+    # Set on the request's user by StaffMFARequiredMiddleware when the session was verified
+    # with MFA; a user loaded any other way (jobs, relations, the shell) is not.
+    mfa_verified = False
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -85,13 +89,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_expert(self) -> bool:
         return hasattr(self, "expert_profile")
 
+    @property
+    def sees_everything(self) -> bool:
+        """R-TENANT: staff-wide visibility and staff powers, only for active staff in a
+        session verified with MFA. Every visibility method and staff check asks this."""
+        return self.is_active and self.is_staff and self.mfa_verified
+
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The tenants a user may see: staff all, everyone else their memberships."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if user.sees_everything:
             return self
         return self.filter(memberships__user=user)
 

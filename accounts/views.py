@@ -18,7 +18,7 @@ def dashboard(request):
     """One entry page; what it shows follows the user's role. Each app draws its own panel
     (a template tag), so this page imports none of them."""
     user = request.user
-    if user.is_staff:
+    if user.sees_everything:
         return render(request, "dashboard/staff.html", _staff_figures())
     if user.is_expert:
         return render(request, "dashboard/expert.html", {"profile": user.expert_profile})
@@ -53,7 +53,7 @@ def staff_home(request):
 
 def _owner_or_staff(user, organization) -> bool:
     return (
-        user.is_staff
+        user.sees_everything
         or selectors.membership_role(user=user, organization=organization) == Membership.Role.OWNER
     )
 

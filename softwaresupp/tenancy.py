@@ -17,5 +17,5 @@ def get_visible_or_404(queryset, user, **lookup):
 
 def require_staff(user) -> None:
     """Staff pages answer 404 to everyone else: they are not to be discovered."""
-    if not (user.is_authenticated and user.is_staff):
+    if not (user.is_authenticated and user.sees_everything):
         raise Http404("Not found.")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.factories.accounts import StaffFactory, customer, expert
+from tests.factories.accounts import customer, expert, login_verified_staff, verified_staff
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # beside it are still synchronous.
@@ -66,7 +66,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def staff_user(db):
-    return StaffFactory()
+    """Staff as an MFA-verified session leaves them: for services and selectors."""
+    return verified_staff()
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """The test client signed in as ``staff_user`` in an MFA-verified session."""
+    login_verified_staff(client, staff_user)
+    return client
 
 
 @pytest.fixture

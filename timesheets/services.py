@@ -21,7 +21,7 @@ def _lock_expert(expert) -> None:
 
 
 def _require_expert_or_staff(actor, expert) -> None:
-    if not (actor.is_staff or actor.pk == expert.pk):
+    if not (actor.sees_everything or actor.pk == expert.pk):
         raise PermissionDenied("Hours are logged and changed by the expert who did them.")
 
 

@@ -15,7 +15,7 @@ STAFF_GROUP = "Staff"
 def user_update(
     *, actor: User, user: User, first_name: str, last_name: str, time_zone: str
 ) -> User:
-    if actor.pk != user.pk and not actor.is_staff:
+    if actor.pk != user.pk and not actor.sees_everything:
         raise PermissionDenied
     changes = {}
     for field, value in (

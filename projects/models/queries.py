@@ -39,7 +39,7 @@ def is_on_team(user, project) -> bool:
     """Staff, or an expert assigned to the project today: the people who answer queries."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or current_assignments().filter(expert=user, project=project).exists()
+    return user.sees_everything or current_assignments().filter(expert=user, project=project).exists()
 
 
 class QueryQuerySet(models.QuerySet):
@@ -307,7 +307,7 @@ class QueryNoteQuerySet(models.QuerySet):
         customer, even a customer who can see the query itself."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if user.sees_everything:
             return self
         return self.filter(query__project__in=team_project_ids(user))
 

@@ -14,7 +14,7 @@ from softwaresupp.tenancy import get_visible_or_404
 class ProjectAccess:
     """What one user may do on one project (they can already see it)."""
 
-    is_staff: bool = False
+    sees_everything: bool = False  # staff in an MFA-verified session
     is_expert: bool = False  # assigned to the project today
     is_customer: bool = False  # a member of the project's organization
     is_owner: bool = False  # an owner of that organization
@@ -22,15 +22,15 @@ class ProjectAccess:
     @property
     def can_triage(self) -> bool:
         """Estimate, schedule, assign and move tasks; post updates; ship releases."""
-        return self.is_staff or self.is_expert
+        return self.sees_everything or self.is_expert
 
     @property
     def can_edit_project(self) -> bool:
-        return self.is_staff or self.is_owner
+        return self.sees_everything or self.is_owner
 
     @property
     def can_manage_team(self) -> bool:
-        return self.is_staff
+        return self.sees_everything
 
 
 def active_assignments(project):
@@ -49,7 +49,7 @@ def project_access(*, user, project: Project) -> ProjectAccess:
         .first()
     )
     return ProjectAccess(
-        is_staff=user.is_staff,
+        sees_everything=user.sees_everything,
         is_expert=active_assignments(project).filter(expert=user).exists(),
         is_customer=role is not None,
         is_owner=role == Membership.Role.OWNER,
@@ -105,7 +105,7 @@ def assignable_experts(*, project: Project):
 
 def organizations_for_new_project(*, user):
     """Staff create projects for any customer; an owner for their own organizations."""
-    if user.is_staff:
+    if user.sees_everything:
         return Organization.objects.order_by("name")
     return Organization.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.OWNER

@@ -11,7 +11,7 @@ def can_triage(actor, project) -> bool:
     move tasks, post updates and ship releases."""
     if not getattr(actor, "is_authenticated", False):
         return False
-    return actor.is_staff or active_assignments(project).filter(expert=actor).exists()
+    return actor.sees_everything or active_assignments(project).filter(expert=actor).exists()
 
 
 def require_triage(actor, project) -> None:

@@ -283,7 +283,7 @@ def _figures_page(request, *, staff_page: bool):
 @login_required
 @in_user_time_zone
 def figures(request):
-    if request.user.is_staff:
+    if request.user.sees_everything:
         return redirect("queries:staff_figures")
     return _figures_page(request, staff_page=False)
 

@@ -45,6 +45,7 @@ class TestStaffNeedMFA:
             assert response.status_code == 302, path
             assert response["Location"] == reverse("mfa_activate_totp")
 
+    @pytest.mark.django_db(transaction=True)  # allauth's activation signal runs on commit
     def test_after_setting_up_totp_staff_reach_admin(self, client):
         staff = StaffFactory()
         secret = _activate_totp(client, staff)

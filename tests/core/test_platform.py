@@ -1,7 +1,6 @@
 from datetime import UTC, datetime
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib import admin
 from django.core import mail
@@ -13,7 +12,13 @@ from accounts.models import ExpertProfile, Membership, Organization, User
 from softwaresupp.events import event_list_for, event_record
 from softwaresupp.money import money
 from softwaresupp.notifications import notify
-from tests.factories.accounts import StaffFactory, UserFactory, customer, expert
+from tests.factories.accounts import (
+    StaffFactory,
+    UserFactory,
+    customer,
+    expert,
+    login_verified_staff,
+)
 
 LOCAL_APPS = {
     "core",
@@ -85,11 +90,9 @@ def test_every_model_is_in_admin_with_filters_and_search():
 
 @pytest.mark.django_db
 def test_admin_changelists_load_with_search_for_staff_with_mfa(client):
-    staff = StaffFactory(is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
     customer()
     expert()
-    client.force_login(staff)
+    login_verified_staff(client, StaffFactory(is_superuser=True))
     for model in admin.site._registry:
         if model._meta.app_label not in LOCAL_APPS:
             continue
@@ -129,7 +132,7 @@ class TestDashboards:
         assert marker in response.content.decode()
 
     def test_staff_dashboard(self, client):
-        client.force_login(StaffFactory())
+        login_verified_staff(client, StaffFactory())
         assert "staff-figures" in client.get(reverse("dashboard")).content.decode()
 
 

@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 import factory
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import ExpertProfile, Membership, Organization, Skill, User
@@ -32,7 +35,51 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A staff user as loaded outside a request: not MFA-verified, so seeing what a
+    non-member sees. ``verified_staff`` gives one as a verified session leaves it."""
+
     is_staff = True
+
+
+def verified_staff(user: User | None = None, **fields) -> User:
+    """A staff user carrying the flag StaffMFARequiredMiddleware sets on an MFA-verified
+    session's user: for calling selectors and services directly."""
+    user = user or StaffFactory(**fields)
+    user.mfa_verified = True
+    return user
+
+
+def login_verified_staff(client, user: User) -> User:
+    """Sign ``user`` in on the test client as allauth leaves a session after a TOTP code:
+    an authenticator exists and the session records an "mfa" authentication step."""
+    authenticator, _ = Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "unused"}}
+    )
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+    return user
+
+
+def sign_in(client, user: User) -> User:
+    """Sign anyone in on the test client; staff in an MFA-verified session."""
+    if user.is_staff:
+        return login_verified_staff(client, user)
+    client.force_login(user)
+    return user
+
+
+def login_unverified_staff(client, user: User, *, with_authenticator: bool = False) -> User:
+    """Sign ``user`` in with a password only (no MFA step in the session): the staff role
+    the sweep checks sees nothing."""
+    if with_authenticator:
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "unused"}}
+        )
+    client.force_login(user)
+    return user
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

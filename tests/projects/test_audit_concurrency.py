@@ -11,7 +11,7 @@ from accounts.models import Invitation, Membership
 from accounts.services import invitation_create
 from projects.models import Assignment, Project
 from projects.services.projects import assignment_create, project_create
-from tests.factories.accounts import StaffFactory, customer, expert
+from tests.factories.accounts import customer, expert, verified_staff
 from tests.factories.projects import ProjectFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def _twice_at_once(job) -> list:
 
 
 def test_assigning_an_expert_twice_at_once_makes_one_assignment():
-    project, staff, person = ProjectFactory(), StaffFactory(), expert()
+    project, staff, person = ProjectFactory(), verified_staff(), expert()
     errors = _twice_at_once(lambda: assignment_create(actor=staff, project=project, expert=person))
     assert Assignment.objects.filter(project=project, expert=person).count() == 1
     assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors

@@ -11,7 +11,7 @@ from accounts.services import membership_remove
 from projects.models import Assignment
 from projects.services.comments import task_comment_add
 from projects.services.projects import assignment_end
-from tests.factories.accounts import StaffFactory, customer
+from tests.factories.accounts import customer, verified_staff
 from tests.factories.projects import AssignmentFactory, ProjectFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ class TestCommentEmails:
         lead = _start_long_ago(AssignmentFactory(project=project, role=Assignment.Role.LEAD)).expert
         task = TaskFactory(project=project, assignee=leaver.expert, author=owner)
         assignment_end(
-            actor=StaffFactory(), assignment=leaver, ends_on=timezone.now().date() - timedelta(1)
+            actor=verified_staff(), assignment=leaver, ends_on=timezone.now().date() - timedelta(1)
         )
         with django_capture_on_commit_callbacks(execute=True):
             task_comment_add(actor=owner, task=task, body="The secret roadmap is attached")

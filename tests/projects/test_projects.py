@@ -19,6 +19,7 @@ from tests.factories.accounts import (
     StaffFactory,
     customer,
     expert,
+    sign_in,
 )
 from tests.factories.projects import (
     AssignmentFactory,
@@ -34,14 +35,6 @@ from tests.factories.projects import (
 pytestmark = pytest.mark.django_db
 
 
-def _staff_with_mfa():
-    from allauth.mfa.models import Authenticator
-
-    staff = StaffFactory()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return staff
-
-
 class TestProjectList:
     def test_each_role_sees_only_its_projects(self, client):
         mine = ProjectFactory(name="Mine")
@@ -53,14 +46,14 @@ class TestProjectList:
         ).expert
 
         def names(user):
-            client.force_login(user)
+            sign_in(client, user)
             response = client.get(reverse("projects:list"))
             return [p.name for p in response.context["projects"]]
 
         assert names(owner) == ["Mine"]
         assert names(expert_on_mine) == ["Mine"]
         assert names(former) == []
-        assert sorted(names(_staff_with_mfa())) == ["Mine", "Theirs"]
+        assert sorted(names(StaffFactory())) == ["Mine", "Theirs"]
 
     def test_the_list_filters_by_status_and_counts_open_tasks(self, client):
         project = ProjectFactory()
@@ -194,7 +187,7 @@ class TestTeam:
     ):
         project = ProjectFactory()
         person = ExpertProfileFactory().user
-        client.force_login(_staff_with_mfa())
+        sign_in(client, StaffFactory())
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("projects:team", kwargs={"pk": project.pk}),
@@ -210,7 +203,7 @@ class TestTeam:
         project = ProjectFactory()
         rookie = ExpertProfileFactory(certified_at=None).user
         busy = AssignmentFactory(project=project).expert
-        client.force_login(_staff_with_mfa())
+        sign_in(client, StaffFactory())
         url = reverse("projects:team", kwargs={"pk": project.pk})
         for person, words in ((rookie, "not certified"), (busy, "already assigned")):
             response = client.post(url, {"expert": person.pk, "role": "member"})
@@ -219,7 +212,7 @@ class TestTeam:
     def test_ending_an_assignment_ends_the_experts_access(self, client):
         project = ProjectFactory()
         assignment = AssignmentFactory(project=project, starts_on=date(2024, 1, 1))
-        client.force_login(_staff_with_mfa())
+        sign_in(client, StaffFactory())
         yesterday = timezone.now().date() - timedelta(days=1)
         client.post(
             reverse(
@@ -261,8 +254,8 @@ class TestEveryPageRenders:
         ProjectUpdateFactory(task=milestone, body="Half way")
         release = ReleaseFactory(project=project, tasks=[task])
         summary = WeeklySummaryFactory(project=project, sprint=sprint)
-        user = {"owner": owner, "lead": lead, "staff": None}[role] or _staff_with_mfa()
-        client.force_login(user)
+        user = {"owner": owner, "lead": lead, "staff": None}[role] or StaffFactory()
+        sign_in(client, user)
         urls = [
             reverse("projects:list"),
             project.get_absolute_url(),
@@ -299,6 +292,6 @@ class TestDashboardPanel:
             assert "Fleet dashboard" in html and "Someone else" not in html
             assert 'data-testid="dashboard-projects"' in html
             assert "1 needs an estimate" in html and "1 in progress" in html
-        client.force_login(_staff_with_mfa())
+        sign_in(client, StaffFactory())
         html = client.get(reverse("dashboard")).content.decode()
         assert "Fleet dashboard" in html and "Someone else" in html

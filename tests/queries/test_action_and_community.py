@@ -18,7 +18,7 @@ from projects.selectors.queries import query_get, query_task_initial
 from projects.services.queries import query_ask, query_respond, query_task_create
 from projects.services.query_threads import query_note_add
 from softwaresupp.models import Event
-from tests.factories.accounts import customer
+from tests.factories.accounts import customer, login_verified_staff
 
 ASKED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SECRET = "Internal-only: their server is misconfigured"
@@ -176,9 +176,10 @@ class TestCommunityThread:
         self, client, team, query, staff_user
     ):
         query_note_add(actor=team.expert, query=query, body=SECRET)
-        for person in (team.member, staff_user):
-            client.force_login(person)
-            assert SECRET in client.get(query.get_absolute_url()).content.decode()
+        client.force_login(team.member)
+        assert SECRET in client.get(query.get_absolute_url()).content.decode()
+        login_verified_staff(client, staff_user)
+        assert SECRET in client.get(query.get_absolute_url()).content.decode()
         response = client.post(
             reverse("queries:note", kwargs={"pk": query.pk}),
             {"body": "Staff here: check the firewall.", "ask_community": ""},

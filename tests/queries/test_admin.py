@@ -1,18 +1,15 @@
 """Queries in Django admin: read-mostly, with an action that goes through the service."""
 
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from projects.models import Query
 from projects.services.queries import query_ask
-from tests.factories.accounts import StaffFactory
+from tests.factories.accounts import StaffFactory, login_verified_staff
 
 
 def test_staff_resolve_queries_from_admin_through_the_service(client, team):
     query = query_ask(actor=team.customer, project=team.project, title="Arm", body="Stops")
-    staff = StaffFactory(is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    login_verified_staff(client, StaffFactory(is_superuser=True))
     changelist = reverse("admin:projects_query_changelist")
     assert client.get(changelist, {"q": "Arm"}).status_code == 200
     assert client.get(reverse("admin:projects_query_change", args=[query.pk])).status_code == 200

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from projects.models import Assignment, QueryPromise
 from projects.selectors.query_figures import percentile, query_figures
-from tests.factories.accounts import StaffFactory, customer, expert
+from tests.factories.accounts import customer, expert, verified_staff
 from tests.factories.projects import ProjectFactory
 from tests.factories.queries import QueryFactory, QueryPromiseFactory, QueryResponseFactory
 
@@ -109,7 +109,7 @@ class TestPerExpert:
         rows = {row.label.split()[0]: row for row in figures_for(team.expert).experts}
         assert list(rows) == ["Eva"]  # an expert sees their own record only
         assert (rows["Eva"].asked, rows["Eva"].breaches) == (2, 1)
-        staff_rows = {row.label.split()[0]: row for row in figures_for(StaffFactory()).experts}
+        staff_rows = {row.label.split()[0]: row for row in figures_for(verified_staff()).experts}
         assert staff_rows["Zed"].asked == 1 and staff_rows["Zed"].breaches == 1
         assert staff_rows["Raj"].asked == 2
 
@@ -120,7 +120,7 @@ class TestPerExpert:
             state=QueryPromise.State.KEPT,
             settled_at=DAY + timedelta(hours=1),
         )
-        rows = {row.label.split()[0]: row for row in figures_for(StaffFactory()).experts}
+        rows = {row.label.split()[0]: row for row in figures_for(verified_staff()).experts}
         assert rows["Raj"].promises_kept == 1
         assert rows["Eva"].promises_kept == 0
 
@@ -133,7 +133,7 @@ class TestVisibility:
         assert [r.label for r in figures_for(team.customer).projects] == ["Warehouse robots"]
         assert figures_for(team.customer).experts == []
         assert [r.label for r in figures_for(team.expert).projects] == ["Warehouse robots"]
-        assert {r.label for r in figures_for(StaffFactory()).projects} == {
+        assert {r.label for r in figures_for(verified_staff()).projects} == {
             "Other shop",
             "Warehouse robots",
         }
@@ -163,7 +163,7 @@ class TestPage:
         )
         assert "The period ends before it starts." in response.content.decode()
 
-    def test_staff_are_sent_to_the_staff_figures(self, client, staff_user):
-        client.force_login(staff_user)
+    def test_staff_are_sent_to_the_staff_figures(self, staff_client):
+        client = staff_client
         response = client.get(reverse("queries:figures"))
         assert response["Location"] == reverse("queries:staff_figures")

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -13,7 +12,7 @@ from django.urls import reverse
 
 from projects.models import Query, QueryResponse
 from projects.services.queries import query_ask, query_respond
-from tests.factories.accounts import StaffFactory
+from tests.factories.accounts import StaffFactory, login_verified_staff
 from tests.factories.projects import ProjectFactory
 from tests.factories.queries import QueryFactory, QueryPromiseFactory, QueryResponseFactory
 
@@ -200,9 +199,7 @@ class TestQueryCounts:
     ):
         many_queries(team.project, count)
         many_queries(ProjectFactory(), count)
-        staff = StaffFactory()
-        Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        client.force_login(staff)
+        login_verified_staff(client, StaffFactory())
         with django_assert_max_num_queries(8):
             response = client.get(url("staff_open"))
         assert response.content.decode().count("query-deadline") == 2 * count
@@ -239,9 +236,7 @@ def test_staff_open_queries_come_soonest_deadline_first(client, team):
     later = QueryFactory(project=team.project, title="Later", asked_at=now - timedelta(minutes=5))
     overdue = QueryFactory(project=team.project, title="Overdue", asked_at=now - timedelta(hours=2))
     QueryFactory(project=team.project, title="Done", state="resolved", resolved_at=now)
-    staff = StaffFactory()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    login_verified_staff(client, StaffFactory())
     page = client.get(url("staff_open")).content.decode()
     assert page.index(overdue.title) < page.index(later.title)
     assert "First response overdue by 1 h 00 min" in page

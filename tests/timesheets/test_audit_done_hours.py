@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from projects.models import Task
-from tests.factories.accounts import StaffFactory
+from tests.factories.accounts import StaffFactory, login_verified_staff
 from timesheets.models import TimeEntry
 from timesheets.services import time_entry_delete, time_entry_log
 
@@ -74,9 +73,7 @@ def test_given_a_done_task_when_its_grid_cell_is_cleared_then_the_hours_stay(don
 def test_given_a_done_task_when_staff_delete_its_last_entry_in_the_admin_then_it_is_refused(
     done, client
 ):
-    staff = StaffFactory(is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    login_verified_staff(client, StaffFactory(is_superuser=True))
     delete = reverse("admin:timesheets_timeentry_delete", args=[done.entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     changelist = reverse("admin:timesheets_timeentry_changelist")

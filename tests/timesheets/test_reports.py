@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from projects.models import Assignment, Task
-from tests.factories.accounts import MembershipFactory, StaffFactory, expert
+from tests.factories.accounts import MembershipFactory, StaffFactory, expert, login_verified_staff
 from tests.factories.projects import ProjectFactory, SprintFactory, TaskFactory
 from tests.factories.timesheets import TimeEntryFactory
 
@@ -133,7 +133,7 @@ def test_given_an_expert_when_reporting_then_only_their_own_hours_show(client, b
 
 
 def test_given_staff_when_reporting_then_every_customer_shows(client, books):
-    client.force_login(StaffFactory())
+    login_verified_staff(client, StaffFactory())
 
     response, rows = _rows(client, group="project")
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from projects.models import Assignment, Task
 from softwaresupp.models import Event
-from tests.factories.accounts import StaffFactory, expert
+from tests.factories.accounts import expert, verified_staff
 from tests.factories.projects import ProjectFactory, TaskFactory
 from tests.factories.timesheets import SettlementFactory, TimeEntryFactory
 from timesheets.models import TimeEntry
@@ -203,7 +203,7 @@ def test_given_another_expert_when_logging_for_someone_else_then_it_is_refused(t
 
 
 def test_given_staff_when_logging_for_an_expert_then_the_rules_still_apply(team):
-    staff = StaffFactory()
+    staff = verified_staff()
     entry = time_entry_log(
         actor=staff, expert=team.expert, task=team.task, day=TODAY, hours=Decimal("1.75")
     )

@@ -5,12 +5,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from tests.factories.accounts import StaffFactory
+from tests.factories.accounts import StaffFactory, login_verified_staff
 from tests.factories.timesheets import SettlementFactory
 from timesheets.apps import install_settled_entry_guard
 from timesheets.models import SettledEntryError, TimeEntry
@@ -142,9 +141,7 @@ def test_given_a_settled_day_when_the_weekly_grid_is_posted_then_nothing_changes
 
 @pytest.fixture
 def staff_admin(db, client):
-    staff = StaffFactory(is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    login_verified_staff(client, StaffFactory(is_superuser=True))
     return client
 
 

@@ -37,7 +37,7 @@ def sum_hours(**filter_kwargs):
 def time_entry_get_for_edit(*, user, pk: int) -> TimeEntry:
     """An entry the user may change: their own (staff: anyone's). Others answer 404."""
     queryset = TimeEntry.objects.select_related("expert", "task", "project", "settlement")
-    if not user.is_staff:
+    if not user.sees_everything:
         queryset = queryset.filter(expert=user)
     return get_visible_or_404(queryset, user, pk=pk)
 

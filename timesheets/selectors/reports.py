@@ -260,7 +260,7 @@ def report_experts(*, user):
     """Experts a user may filter by: staff any expert; others the experts assigned to their
     organizations' projects, and themselves."""
     experts = User.objects.filter(expert_profile__isnull=False)
-    if user.is_staff:
+    if user.sees_everything:
         return experts.order_by("first_name", "last_name", "email")
     return experts.filter(
         Q(pk=user.pk)

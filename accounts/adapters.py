@@ -1,9 +1,13 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.db import transaction
 
+from accounts.models import User
 from softwaresupp import crypto
+from softwaresupp.notifications import Recipient, render_account_message
+from softwaresupp.outbox import outbox_add
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,16 +15,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.DEFAULT_FROM_EMAIL
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's mail (verification, password reset) leaves through the same Celery
-        task as every other message, after the transaction commits."""
-        from softwaresupp.tasks import send_email_task
-
-        message = self.render_mail(template_prefix, email, context)
-        html = next(
-            (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
+        """allauth's mail (verification, password reset) is an outbox row like every other
+        message: rendered in the recipient's time zone (the user with that address, if
+        any), HTML + text, written in the request's transaction and relayed after it."""
+        user = User.objects.filter(email__iexact=email).first()
+        recipient = Recipient.of(user) if user else Recipient(email=email)
+        message = render_account_message(template_prefix, recipient, {"email": email, **context})
+        outbox_add(
+            template=template_prefix,
+            cause=f"{template_prefix}:{uuid.uuid4().hex}",
+            messages=[message],
         )
-        payload = [{"subject": message.subject, "to": email, "text": message.body, "html": html}]
-        transaction.on_commit(lambda: send_email_task.delay(payload))
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -2,16 +2,26 @@
 
 Each message has three templates under ``templates/email/``: ``<name>_subject.txt``,
 ``<name>.txt`` and ``<name>.html``. Messages are rendered now, per recipient, in the
-recipient's time zone, and handed to a Celery task after the transaction commits, so a
-request never waits on SMTP and a rolled-back change sends nothing.
+recipient's time zone, and written to the outbox in the caller's transaction
+(``softwaresupp.outbox``): a rolled-back change sends nothing, a committed one is relayed
+after the commit, and a request never waits on SMTP or the broker.
+
+Subjects and text bodies are plain text: they are rendered without HTML escaping.
 """
 
+import uuid
 from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from softwaresupp.outbox import outbox_add
 
 
 def absolute_url(path: str) -> str:
@@ -33,24 +43,83 @@ class Recipient:
         return cls(email=person.email, name=person.get_full_name(), time_zone=person.time_zone)
 
 
-def render_message(template: str, recipient: Recipient, context: dict) -> dict:
-    ctx = {"site_url": settings.SITE_URL, "recipient": recipient, **context}
+def current_site() -> SimpleNamespace:
+    """The site as allauth's templates name it ("Hello from {{ current_site.name }}!")."""
+    return SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+@cache
+def plain_text_engine() -> DjangoTemplates:
+    """The project's templates without autoescaping: subjects and text bodies are not HTML,
+    so "A & B" stays "A & B"."""
+    project = settings.TEMPLATES[0]
+    return DjangoTemplates(
+        {
+            "NAME": "plain-text",
+            "DIRS": project["DIRS"],
+            "APP_DIRS": project["APP_DIRS"],
+            "OPTIONS": {"autoescape": False},
+        }
+    )
+
+
+def render_parts(
+    recipient: Recipient, context: dict, *, subject: str, text: str, html: str | None
+) -> dict:
+    """Render one message from its three template names in the recipient's time zone.
+    ``html=None`` shows the text body in the shared email layout."""
+    ctx = {
+        "site_url": settings.SITE_URL,
+        "current_site": current_site(),
+        "recipient": recipient,
+        **context,
+    }
+    plain = plain_text_engine()
     with timezone.override(recipient.time_zone):
-        subject = render_to_string(f"email/{template}_subject.txt", ctx).strip()
-        text = render_to_string(f"email/{template}.txt", ctx)
-        html = render_to_string(f"email/{template}.html", ctx)
+        subject_line = plain.get_template(subject).render(ctx)
+        body = plain.get_template(text).render(ctx)
+        if html is None:
+            html_body = render_to_string("email/text_as_html.html", {**ctx, "text": body})
+        else:
+            html_body = render_to_string(html, ctx)
     return {
-        "subject": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        "subject": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject_line.split()),
         "to": recipient.email,
-        "text": text,
-        "html": html,
+        "text": body,
+        "html": html_body,
     }
 
 
-def notify(*, template: str, recipients, context: dict) -> int:
-    """Queue one email per distinct recipient address; returns how many were queued."""
-    from softwaresupp.tasks import send_email_task
+def render_message(template: str, recipient: Recipient, context: dict) -> dict:
+    return render_parts(
+        recipient,
+        context,
+        subject=f"email/{template}_subject.txt",
+        text=f"email/{template}.txt",
+        html=f"email/{template}.html",
+    )
 
+
+def render_account_message(prefix: str, recipient: Recipient, context: dict) -> dict:
+    """allauth's messages (``<prefix>_subject.txt``, ``_message.txt``, ``_message.html``);
+    those without an HTML template show their text in the shared layout."""
+    html = f"{prefix}_message.html"
+    try:
+        plain_text_engine().get_template(html)
+    except TemplateDoesNotExist:
+        html = None
+    return render_parts(
+        recipient, context, subject=f"{prefix}_subject.txt", text=f"{prefix}_message.txt", html=html
+    )
+
+
+def notify(*, template: str, recipients, context: dict, key: str | None = None) -> int:
+    """Write one outbox row per distinct recipient address in the caller's transaction;
+    returns how many were written or already there.
+
+    ``key`` names the cause (e.g. ``"query_warning:<query ids>"``): a cause already queued
+    for a recipient is not queued again, so a job that runs twice sends once. Without it
+    each call is a cause of its own."""
     seen, messages = set(), []
     for person in recipients:
         recipient = Recipient.of(person)
@@ -58,6 +127,5 @@ def notify(*, template: str, recipients, context: dict) -> int:
             continue
         seen.add(recipient.email.lower())
         messages.append(render_message(template, recipient, context))
-    if messages:
-        transaction.on_commit(lambda: send_email_task.delay(messages))
-    return len(messages)
+    cause = key or f"{template}:{uuid.uuid4().hex}"
+    return len(outbox_add(template=template, cause=cause, messages=messages))

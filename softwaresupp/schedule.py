@@ -8,6 +8,14 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {}
 
+# The outbox sweep: relays every email still pending and due, those whose on-commit relay
+# never reached the broker, those waiting for a retry and those a dead worker had claimed.
+BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "softwaresupp.tasks.outbox_relay_task",
+    "schedule": crontab(),  # every minute
+    "options": {"expires": 55},
+}
+
 # R-QUERY-1H: warnings 15 minutes before the first-response deadline, breach alerts at it.
 BEAT_SCHEDULE["query-alerts"] = {
     "task": "projects.tasks.queries.query_alerts_task",

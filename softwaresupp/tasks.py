@@ -1,28 +1,11 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+
+from softwaresupp.outbox import outbox_relay
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=120,
-    soft_time_limit=100,
-)
-def send_email_task(messages: list[dict]) -> int:
-    """Send pre-rendered messages (see ``softwaresupp.notifications``) over one connection."""
-    with get_connection() as connection:
-        emails = []
-        for message in messages:
-            email = EmailMultiAlternatives(
-                subject=message["subject"],
-                body=message["text"],
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[message["to"]],
-                connection=connection,
-            )
-            if message.get("html"):
-                email.attach_alternative(message["html"], "text/html")
-            emails.append(email)
-        return connection.send_messages(emails) or 0
+@shared_task(time_limit=300, soft_time_limit=240)
+def outbox_relay_task(keys: list[str] | None = None) -> int:
+    """Relay the outbox: the rows of one commit (``keys``), or, from the every-minute sweep,
+    everything pending and due. Refusals are recorded on the rows, so the task never retries
+    itself: the rows carry their own retry times."""
+    return outbox_relay(keys=keys)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from projects.models import Assignment, Project, Task
 from softwaresupp.notifications import absolute_url, notify
+from softwaresupp.outbox import outbox_batch
 from timesheets.models import Reminder, TimeEntry
 from timesheets.selectors import monday_of
 
@@ -162,22 +163,24 @@ def _expert_reminders(now: datetime) -> int:
         ]
     )
     week_url = absolute_url(reverse("timesheets:week"))
-    for pk in reminded:
-        expert, day = due[pk]
-        notify(
-            template="timesheet_reminder",
-            recipients=[expert],
-            context={
-                "expert_name": expert.get_short_name(),
-                "day": day,
-                "week_starts_on": monday_of(day),
-                "missing_hours": [{**t, "url": _task_url(t["pk"])} for t in missing_hours[pk]],
-                "missing_estimates": [
-                    {**t, "url": _task_url(t["pk"])} for t in missing_estimates[pk]
-                ],
-                "week_url": week_url,
-            },
-        )
+    with outbox_batch():  # one INSERT for every expert's message
+        for pk in reminded:
+            expert, day = due[pk]
+            notify(
+                template="timesheet_reminder",
+                recipients=[expert],
+                key=f"timesheet_reminder:{pk}:{day.isoformat()}",
+                context={
+                    "expert_name": expert.get_short_name(),
+                    "day": day,
+                    "week_starts_on": monday_of(day),
+                    "missing_hours": [{**t, "url": _task_url(t["pk"])} for t in missing_hours[pk]],
+                    "missing_estimates": [
+                        {**t, "url": _task_url(t["pk"])} for t in missing_estimates[pk]
+                    ],
+                    "week_url": week_url,
+                },
+            )
     return len(reminded)
 
 

@@ -17,12 +17,17 @@ from softwaresupp.notifications import absolute_url, notify
 DIGEST_LIMIT = 50
 
 
-def _digest(template: str, recipients, summaries: list[dict], all_url: str) -> None:
-    """One message per person and kind; a long list shows its first entries and a link."""
-    if recipients and summaries:
+def _digest(template: str, recipients, queries: list, all_url: str) -> None:
+    """One message per person and kind; a long list shows its first entries and a link.
+    The messages are outbox rows written in the run's transaction, with the stamps: an
+    alert is marked sent exactly when its messages are queued, and the key (kind and
+    queries) keeps a repeated run from queueing them twice."""
+    if recipients and queries:
+        summaries = [query_summary(query) for query in queries]
         notify(
             template=template,
             recipients=recipients,
+            key=f"{template}:" + ",".join(str(query.pk) for query in queries),
             context={
                 "queries": summaries[:DIGEST_LIMIT],
                 "count": len(summaries),
@@ -92,14 +97,14 @@ def query_alerts_send() -> dict[str, int]:
             for query in queries:
                 for expert in teams[query.project_id]:
                     people[expert.pk] = expert
-                    digests[expert.pk].append(query_summary(query))
+                    digests[expert.pk].append(query)
         experts_url = absolute_url(reverse("queries:list"))
-        for pk, summaries in warnings.items():
-            _digest("query_warning", [people[pk]], summaries, experts_url)
-        for pk, summaries in breaches.items():
-            _digest("query_breach", [people[pk]], summaries, experts_url)
+        for pk, queries in warnings.items():
+            _digest("query_warning", [people[pk]], queries, experts_url)
+        for pk, queries in breaches.items():
+            _digest("query_breach", [people[pk]], queries, experts_url)
         if unassigned or breached:
             staff, staff_url = staff_recipients(), absolute_url(reverse("queries:staff_open"))
-            _digest("query_unassigned", staff, [query_summary(q) for q in unassigned], staff_url)
-            _digest("query_breach", staff, [query_summary(q) for q in breached], staff_url)
+            _digest("query_unassigned", staff, unassigned, staff_url)
+            _digest("query_breach", staff, breached, staff_url)
     return {"unassigned": len(unassigned), "warned": len(warned), "breached": len(breached)}

@@ -19,6 +19,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name emails greet and sign with (allauth's "Hello from …!" included).
+SITE_NAME = env.str("SITE_NAME", default="SoftwareSupp")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -185,6 +187,9 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing does not wait for a broker that is down (kombu would retry for seconds): the
+# only publisher is the outbox's on-commit relay, and the outbox sweep catches up.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -183,8 +183,8 @@ class TestWeeklySummary:
     ):
         _setup(tasks_done=tasks_done, extra_entries=extra_entries)
         with (
+            django_capture_on_commit_callbacks(execute=True),  # relaying is not counted
             CaptureQueriesContext(connection) as queries,
-            django_capture_on_commit_callbacks(execute=True),
         ):
             weekly_summaries_send(now=AFTER_WEEK)
         assert len(queries) <= SUMMARY_MAX_QUERIES

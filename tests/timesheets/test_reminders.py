@@ -155,10 +155,10 @@ def test_given_more_experts_when_the_job_runs_then_the_query_count_stays(
     db, django_assert_num_queries, experts
 ):
     _experts_with_silent_tasks(experts)
-    # experts, reminders already sent, assignments, in-progress tasks, new tasks, insert
-    # (plus the savepoint around the job)
+    # experts, reminders already sent, assignments, in-progress tasks, new tasks, insert,
+    # the outbox's one insert for every message (plus the savepoint around the job)
     moment = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
-    with time_machine.travel(moment, tick=False), django_assert_num_queries(8):
+    with time_machine.travel(moment, tick=False), django_assert_num_queries(9):
         assert remind_experts_task() == experts
 
 
@@ -209,6 +209,7 @@ def test_given_more_experts_when_the_digest_runs_then_the_query_count_stays(
     _experts_with_silent_tasks(experts)
     StaffFactory()
     # already sent?, hours by expert, silent tasks (count, list), new tasks (by project,
-    # count), week total, the record, staff, plus the savepoints around the job
-    with time_machine.travel(MONDAY_MORNING, tick=False), django_assert_num_queries(11):
+    # count), week total, the record, staff, the outbox rows, plus the savepoints around
+    # the job
+    with time_machine.travel(MONDAY_MORNING, tick=False), django_assert_num_queries(12):
         assert staff_digest_send() is True

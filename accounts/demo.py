@@ -4,10 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import ExpertProfile, Membership, Organization, Skill, User
 from accounts.services import expert_profile_create
+from accounts.staff_group import STAFF_GROUP
 
 DEMO_PASSWORD = "SoftwareSupp-demo-1"
 
@@ -93,6 +95,8 @@ def _person(email, first, last, tz, *, is_staff=False) -> User:
 
 def seed(world: dict) -> None:
     staff = _person(*STAFF, is_staff=True)
+    # What staff may do in admin is the Staff group's permissions (made by a migration).
+    staff.groups.add(Group.objects.get(name=STAFF_GROUP))
     world["staff"] = staff
     organizations = {}
     for name, slug, tz, billing in ORGANIZATIONS:

@@ -5,10 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from accounts.staff_group import STAFF_GROUP
 from softwaresupp.events import changes_apply, event_record
-
-# Created by a migration with what staff may do in Django admin; every staff user is in it.
-STAFF_GROUP = "Staff"
 
 
 @transaction.atomic

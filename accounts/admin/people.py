@@ -1,6 +1,8 @@
 """People in Django admin: their details and password are edited here; who is staff or
 superuser, their groups and whether they may sign in change through services."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -28,6 +30,15 @@ class AccessForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Other groups; the Staff group follows the Staff box.",
     )
+
+
+def _current_access(users) -> dict:
+    """One person's access as it is, so the form starts from it; for several, from none."""
+    if len(users) != 1:
+        return {}
+    [user] = users
+    groups = user.groups.exclude(name=STAFF_GROUP)
+    return {"is_staff": user.is_staff, "is_superuser": user.is_superuser, "groups": groups}
 
 
 @admin.register(User)
@@ -95,7 +106,7 @@ class UserAdmin(ServiceActionsMixin, HistoryKeptMixin, DjangoUserAdmin):
             queryset,
             change,
             done="Access changed",
-            form_class=AccessForm,
+            form_class=partial(AccessForm, initial=_current_access(queryset)),
             title="Change access",
         )
 

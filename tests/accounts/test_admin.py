@@ -262,6 +262,8 @@ class TestUsers:
         assert list(user.groups.all()) == [staff_group]
         [event] = event_list_for(user)
         assert event.verb == "access changed" and event.changes["is_staff"] == ["False", "True"]
+        page = _action(client, "user", "change_access", [user]).content.decode()
+        assert 'id="id_is_staff" checked' in page
         _action(client, "user", "change_access", [user], apply="1")
         user.refresh_from_db()
         assert not user.is_staff and not user.groups.exists()

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -12,6 +14,32 @@ def apply_validation_error(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+# Dates people may type: wide enough for any real history or plan, narrow enough that week
+# and period arithmetic (the Monday before, the Sunday after) never leaves the calendar.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+OUT_OF_RANGE_DAY = f"Pick a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
+
+
+def parse_day(value) -> date | None:
+    """A date typed into a URL (ISO, ``2026-03-09``), or None when it is not one or lies
+    outside ``EARLIEST_DAY`` … ``LATEST_DAY``."""
+    try:
+        day = date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+class DayField(forms.DateField):
+    """Django's DateField within ``EARLIEST_DAY`` … ``LATEST_DAY``: every form's dates."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise ValidationError(OUT_OF_RANGE_DAY, code="out_of_range")
 
 
 BIGINT_MAX = 2**63 - 1

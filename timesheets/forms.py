@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from softwaresupp.forms import DayField
 from timesheets.models import HOURS_STEP, QUARTER_MESSAGE
 from timesheets.selectors import GROUPS, ReportFilter, monday_of
 
@@ -71,7 +72,7 @@ class _DateInput(forms.DateInput):
 class TimeEntryForm(forms.Form):
     """Log hours on one task (the task page) or change one entry."""
 
-    day = forms.DateField(widget=_DateInput())
+    day = DayField(widget=_DateInput())
     hours = HoursField()
     description = forms.CharField(
         required=False,
@@ -95,8 +96,8 @@ class TimeEntryForm(forms.Form):
 class ReportFilterForm(forms.Form):
     """The report's range and filters. Choices are limited to what the user may see."""
 
-    start = forms.DateField(label="From", widget=_DateInput(), required=False)
-    end = forms.DateField(label="To", widget=_DateInput(), required=False)
+    start = DayField(label="From", widget=_DateInput(), required=False)
+    end = DayField(label="To", widget=_DateInput(), required=False)
     organization = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="All organizations"
     )

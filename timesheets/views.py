@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from softwaresupp.exports import csv_cell
-from softwaresupp.forms import apply_validation_error, parse_id
+from softwaresupp.forms import apply_validation_error, parse_day, parse_id
 from softwaresupp.http import post_required_after_lookup
 from timesheets import selectors, services
 from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm
@@ -41,11 +41,7 @@ def _refusal(error) -> str:
 
 
 def _requested_monday(request, today: date) -> date:
-    raw = request.GET.get("week", "")
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = today
+    day = parse_day(request.GET.get("week")) or today
     return monday_of(min(day, today))
 
 
@@ -64,11 +60,10 @@ def _parse_cells(request) -> list[tuple[int, date, str]]:
     for key, value in request.POST.items():
         if not key.startswith("cell-"):
             continue
-        task_id, _, day = key.removeprefix("cell-").partition("-")
-        try:
-            cells.append((int(task_id), date.fromisoformat(day), value))
-        except ValueError:
-            continue
+        task_id, _, raw_day = key.removeprefix("cell-").partition("-")
+        task_pk, day = parse_id(task_id), parse_day(raw_day)
+        if task_pk is not None and day is not None:
+            cells.append((task_pk, day, value))
     return cells
 
 

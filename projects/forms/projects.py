@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import Skill, User
 from projects.forms.common import Crispy
 from projects.models import Assignment, Project
-from softwaresupp.forms import IdsModelMultipleChoiceField
+from softwaresupp.forms import DayField, IdsModelMultipleChoiceField
 
 
 class ProjectForm(Crispy, forms.ModelForm):
@@ -61,10 +61,10 @@ class AssignmentForm(Crispy, forms.Form):
         )
     )
     role = forms.ChoiceField(choices=Assignment.Role.choices, initial=Assignment.Role.MEMBER)
-    starts_on = forms.DateField(
+    starts_on = DayField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Today if empty."
     )
-    ends_on = forms.DateField(
+    ends_on = DayField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Open-ended if empty.",
@@ -77,4 +77,4 @@ class AssignmentForm(Crispy, forms.Form):
 
 
 class AssignmentEndForm(forms.Form):
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

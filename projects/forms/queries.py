@@ -7,6 +7,7 @@ from django import forms
 
 from projects.forms.common import form_helper
 from projects.models import QueryResponse, Task
+from softwaresupp.forms import DayField
 
 
 class DetailPageForm(forms.Form):
@@ -152,7 +153,7 @@ class QueryTaskForm(DetailPageForm):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25"}),
     )
-    due_on = forms.DateField(
+    due_on = DayField(
         label="Due on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     priority = forms.TypedChoiceField(
@@ -161,8 +162,8 @@ class QueryTaskForm(DetailPageForm):
 
 
 class FiguresPeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     MAX_DAYS = 366
 

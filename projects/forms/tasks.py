@@ -6,6 +6,7 @@ from accounts.models import User
 from projects.forms.common import Crispy
 from projects.models import Task
 from projects.services.tasks import BACKLOG, CURRENT, CUSTOMER_KINDS, NEXT
+from softwaresupp.forms import DayField
 
 WHERE_CHOICES = [
     (CURRENT, "This week"),
@@ -32,7 +33,7 @@ class TaskForm(Crispy, forms.Form):
         help_text="Needed before the task goes to “To do”.",
     )
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DayField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     where = forms.ChoiceField(choices=WHERE_CHOICES, initial=CURRENT, label="Plan for")
 
     def __init__(self, *args, assignees=None, with_plan=True, **kwargs):
@@ -62,7 +63,7 @@ class CustomerTaskForm(Crispy, forms.Form):
     priority = forms.TypedChoiceField(
         choices=Task.Priority.choices, coerce=int, initial=Task.Priority.NORMAL
     )
-    due_on = forms.DateField(
+    due_on = DayField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Needed by"
     )
 

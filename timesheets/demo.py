@@ -1,7 +1,8 @@
-"""Demo hours: six weeks of working days for every expert on the demo projects, logged
-through the same service as a person would (so every rule holds). Idempotent: a project
-that already has this demo's hours is left alone (the board's demo logs a few entries of
-its own first, so any hours at all would be the wrong marker)."""
+"""Demo hours: first the hours of the demo boards' finished tasks (``world["board_hours"]``,
+handed over by ``projects.demo.boards``, written as they are), then six weeks of working
+days for every expert on the demo projects, logged through the same service as a person
+would (so every rule holds). Idempotent: a project that already has this demo's hours is
+left alone (the board's hours come first, so any hours at all would be the wrong marker)."""
 
 import random
 from datetime import timedelta
@@ -37,6 +38,8 @@ def _projects(world: dict) -> list[Project]:
 
 
 def seed(world: dict) -> None:
+    for row in world.pop("board_hours", []):
+        TimeEntry.objects.create(**row)
     for project in _projects(world):
         if TimeEntry.objects.filter(project=project, description__in=NOTES[:-1]).exists():
             continue

@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from timesheets.rollup import rollup_refresh
 
 # Hours are logged in quarter hours: fine enough for a day's work, coarse enough that a
 # grid of them adds up the same in every report and invoice.
@@ -33,6 +34,11 @@ class SettledEntryError(ValidationError):
 
     def __init__(self, message: str = SETTLED_MESSAGE):
         super().__init__(message, code="settled")
+
+
+# The fields whose change moves hours in projects' rollup (timesheets.rollup).
+ROLLUP_FIELDS = {"task", "task_id", "expert", "expert_id", "day", "hours", "project", "project_id"}
+KEY_FIELDS = ("task_id", "expert_id", "day")
 
 
 def format_hours(value) -> str:
@@ -90,15 +96,29 @@ class TimeEntryQuerySet(models.QuerySet):
         if self.settled().exists():
             raise SettledEntryError()
 
+    def rollup_keys(self) -> set:
+        return set(self.order_by().values_list(*KEY_FIELDS))
+
     def update(self, **kwargs):
         self._refuse_if_settled()
-        return super().update(**kwargs)
+        if not ROLLUP_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.values_list("pk", flat=True))
+            before = self.rollup_keys()
+            count = super().update(**kwargs)
+            rollup_refresh(before | self.model.objects.filter(pk__in=pks).rollup_keys())
+        return count
 
     update.alters_data = True
 
     def delete(self):
         self._refuse_if_settled()
-        return super().delete()
+        with transaction.atomic(using=self.db, savepoint=False):
+            keys = self.rollup_keys()
+            deleted = super().delete()
+            rollup_refresh(keys)
+        return deleted
 
     delete.alters_data = True
 
@@ -116,7 +136,9 @@ class TimeEntryQuerySet(models.QuerySet):
                 starts_on__lte=max(days, default=date.min), ends_on__gte=min(days, default=date.max)
             ).values_list("starts_on", "ends_on")
             if not any(start <= day <= end for start, end in periods for day in days):
-                return super().bulk_create(objs, *args, **kwargs)
+                created = super().bulk_create(objs, *args, **kwargs)
+                rollup_refresh(entry.rollup_key for entry in created)
+                return created
         # Raised outside the block, so the caller's transaction stays usable.
         raise SettledEntryError(SETTLED_DAY_MESSAGE)
 
@@ -186,12 +208,42 @@ class TimeEntry(models.Model):
             self.project_id = self.task.project_id
         if self.project_id and not self.organization_id:
             self.organization_id = self.task.organization_id
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(savepoint=False):
+            before = self._stored_key()
+            super().save(*args, **kwargs)
+            if update_fields is None or ROLLUP_FIELDS & set(update_fields):
+                rollup_refresh({before, self.rollup_key})
+        self._loaded_key = self.rollup_key
 
     def delete(self, *args, **kwargs):
         if self.pk and TimeEntry.objects.filter(pk=self.pk).settled().exists():
             raise SettledEntryError()
-        return super().delete(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            keys = {self._stored_key(), self.rollup_key}
+            deleted = super().delete(*args, **kwargs)
+            rollup_refresh(keys)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        # The key as stored, so a save that moves the entry refreshes the day it left.
+        key = tuple(entry.__dict__.get(name) for name in KEY_FIELDS)
+        entry._loaded_key = None if None in key else key
+        return entry
+
+    @property
+    def rollup_key(self) -> tuple:
+        return (self.task_id, self.expert_id, self.day)
+
+    def _stored_key(self) -> tuple | None:
+        if self.pk is None:
+            return None
+        if getattr(self, "_loaded_key", None) is None:
+            stored = TimeEntry.objects.filter(pk=self.pk).values_list(*KEY_FIELDS)
+            self._loaded_key = stored.first()
+        return self._loaded_key
 
     @property
     def is_settled(self) -> bool:

@@ -9,9 +9,10 @@ from projects.models import (
     Sprint,
     Task,
     TaskComment,
+    TaskHours,
     WeeklySummary,
 )
-from softwaresupp.admin_tools import ViewOnlyAdmin
+from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
 
 
 @admin.register(Sprint)
@@ -81,3 +82,15 @@ class WeeklySummaryAdmin(ViewOnlyAdmin):
     list_filter = ["project__organization"]
     search_fields = ["project__name", "project__organization__name"]
     date_hierarchy = "week_starts_on"
+
+
+@admin.register(TaskHours)
+class TaskHoursAdmin(AppendOnlyAdmin):
+    """The hours rollup is derived from the time entries (``manage.py rollup_check``): staff
+    read it, nobody edits it here."""
+
+    list_display = ("day", "task", "expert", "hours")
+    list_filter = ("day",)
+    search_fields = ("task__title", "expert__email")
+    list_select_related = ("task", "expert")
+    date_hierarchy = "day"

@@ -1,10 +1,12 @@
-"""Projects, assignments, sprints and tasks (core), the board's extras and queries.
+"""Projects, assignments, sprints and tasks (core), the hours logged on tasks, the board's
+extras and queries.
 
 Models are split by area; import them from ``projects.models``.
 """
 
 from projects.models.board import ProjectUpdate, Release, TaskComment, WeeklySummary  # noqa: F401
 from projects.models.core import Assignment, Project, Sprint, Task  # noqa: F401
+from projects.models.hours import TaskHours  # noqa: F401
 from projects.models.queries import (  # noqa: F401
     Query,
     QueryAttachment,

@@ -7,10 +7,9 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, Sum
 
-from projects.models import ProjectUpdate, Release, Sprint, Task
+from projects.models import ProjectUpdate, Release, Sprint, Task, TaskHours
 from projects.models.core import BOARD_COLUMNS
 from softwaresupp.forms import parse_id
-from timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
 
@@ -127,7 +126,7 @@ def board_tasks(*, project, sprint: Sprint, filters: BoardFilters, user):
 def attach_hours(tasks: list, week: tuple) -> None:
     """Hours logged on each task in total and in ``week`` (R-HOURS), in one query."""
     rows = (
-        TimeEntry.objects.filter(task_id__in=[t.pk for t in tasks])
+        TaskHours.objects.filter(task_id__in=[t.pk for t in tasks])
         .values("task_id")
         .annotate(total=Sum("hours"), week=Sum("hours", filter=Q(day__range=week)))
     )

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from projects.models import Sprint, Task
+from projects.models import Sprint, Task, TaskHours
 from projects.selectors.board import attach_hours
 from softwaresupp.tenancy import get_visible_or_404
-from timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
 
@@ -72,7 +71,7 @@ def sprint_report(*, sprint: Sprint) -> SprintReport:
     )
     attach_hours(tasks, week)
     by_expert = list(
-        TimeEntry.objects.filter(project_id=sprint.project_id, day__range=week)
+        TaskHours.objects.filter(project_id=sprint.project_id, day__range=week)
         .values("expert_id", "expert__first_name", "expert__last_name", "expert__email")
         .annotate(hours=Sum("hours"))
         .order_by("-hours")

@@ -4,10 +4,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from projects.models import Task
+from projects.models import Task, TaskHours
 from softwaresupp.events import event_list_for
 from softwaresupp.tenancy import get_visible_or_404
-from timesheets.models import TimeEntry
 
 # How the history names what changed (the event log stores field names).
 CHANGE_LABELS = {
@@ -38,7 +37,7 @@ def task_get(*, user, pk: int) -> Task:
 
 def task_page(*, task: Task) -> dict:
     """What the task page shows beside the task itself."""
-    hours = TimeEntry.objects.filter(task=task).aggregate(total=Sum("hours"))["total"]
+    hours = TaskHours.objects.filter(task=task).aggregate(total=Sum("hours"))["total"]
     history = list(event_list_for(task)[:200])
     for event in history:
         event.change_rows = _change_rows(event)

@@ -10,12 +10,19 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
-from projects.models import Project, ProjectUpdate, Release, Sprint, Task, WeeklySummary
+from projects.models import (
+    Project,
+    ProjectUpdate,
+    Release,
+    Sprint,
+    Task,
+    TaskHours,
+    WeeklySummary,
+)
 from projects.selectors.projects import project_members
 from projects.services.sprints import sprints_roll_over
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
-from timesheets.models import TimeEntry
 
 # After downtime, weeks that ended this long ago still get their summary; older ones
 # would be news to no one.
@@ -49,20 +56,20 @@ def summary_data(*, sprint: Sprint) -> dict:
         .order_by("position", "pk")
     )
     week_rows = list(
-        TimeEntry.objects.filter(project=project, day__range=week)
+        TaskHours.objects.filter(project=project, day__range=week)
         .values("task_id", "task__title", "task__status", "task__estimate_hours")
         .annotate(hours=Sum("hours"))
         .order_by("-hours", "task__title")
     )
     task_ids = {row["task_id"] for row in week_rows} | {t.pk for t in tasks}
     total_to_date = dict(
-        TimeEntry.objects.filter(task_id__in=task_ids)
+        TaskHours.objects.filter(task_id__in=task_ids)
         .values("task_id")
         .annotate(total=Sum("hours"))
         .values_list("task_id", "total")
     )
     by_expert = (
-        TimeEntry.objects.filter(project=project, day__range=week)
+        TaskHours.objects.filter(project=project, day__range=week)
         .values("expert__first_name", "expert__last_name", "expert__email")
         .annotate(hours=Sum("hours"))
         .order_by("-hours", "expert__email")

@@ -6,13 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from projects.models import Project, Sprint, Task
+from projects.models import Project, Sprint, Task, TaskHours
 from projects.selectors.projects import active_assignments
 from projects.services.access import can_triage, require_participant, require_triage
 from projects.services.sprints import sprints_ensure
 from projects.services.updates import additional_work_report
 from softwaresupp.events import event_record
-from timesheets.models import TimeEntry
 
 # Where a task can be sent: this week's sprint, next week's, or the backlog (unscheduled).
 CURRENT, NEXT, BACKLOG = "current", "next", "backlog"
@@ -77,7 +76,7 @@ def _check_status(task: Task, status: str) -> None:
     if (
         status == Task.Status.DONE
         and task.status != Task.Status.DONE
-        and not (task.pk and TimeEntry.objects.filter(task_id=task.pk).exists())
+        and not (task.pk and TaskHours.objects.filter(task_id=task.pk).exists())
     ):
         raise ValidationError({"status": MESSAGES["hours"]})
 

@@ -1,7 +1,7 @@
 """The demo queries: answered, breached and waiting; seeding twice changes nothing."""
 
 from accounts import demo as accounts_demo
-from projects import demo_queries
+from projects.demo import queries as demo_queries
 from projects.models import Assignment, Project, Query
 from tests.factories.projects import ProjectFactory
 

@@ -9,9 +9,10 @@ from django.db import transaction
 # reaches an older database.
 DEMO_MODULES = [
     "accounts.demo",
-    "projects.demo",
+    "projects.demo.boards",
     "timesheets.demo",
-    "projects.demo_queries",
+    "projects.demo.queries",
+    "projects.demo.summaries",
     "payments.demo",
     "leads.demo",
     "onboarding.demo",

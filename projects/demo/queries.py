@@ -1,6 +1,6 @@
 """Demo queries: answered on time, breached, waiting, waiting on the customer, resolved.
 
-Runs after projects/demo.py and timesheets/demo.py. The rows are written with timestamps in
+Runs after projects.demo.boards and timesheets.demo. The rows are written with timestamps in
 the past (hours and days ago), which the services, working in the present, cannot do; each
 query is looked up by project and title first, so seeding again changes nothing.
 """

@@ -1,0 +1,34 @@
+"""The hours a task has, as projects reads them: one row per task, expert and day.
+
+The time entries themselves belong to ``timesheets``, which depends on projects, never the
+reverse. Their services keep this rollup exact in the same transaction as every entry
+change (``timesheets.rollup``), so the board, task pages, sprint figures and weekly
+summaries read hours without importing timesheets. ``manage.py rollup_check`` compares it
+with the entries.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TaskHours(models.Model):
+    """The sum of the time entries of one expert on one task on one day (the expert's day)."""
+
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="logged_hours")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hours = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["-day", "task"]
+        verbose_name_plural = "task hours"
+        indexes = [models.Index(fields=["project", "day"])]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "expert", "day"], name="task_hours_once"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="task_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} · {self.expert_id} · {self.day} · {self.hours} h"

@@ -4,9 +4,16 @@ superuser, their groups and whether they may sign in change through services."""
 from functools import partial
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts import services
 from accounts.admin.inlines import MembershipInline
@@ -95,6 +102,23 @@ class UserAdmin(ServiceActionsMixin, HistoryKeptMixin, DjangoUserAdmin):
                 password=form.cleaned_data["password1"],
             )
             obj.pk = user.pk
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page, replaced by one whose save goes through ``user_password_set``."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404("Not found.")
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            password = form.cleaned_data["new_password1"]
+            services.user_password_set(actor=request.user, user=user, password=password)
+            if user.pk == request.user.pk:
+                update_session_auth_hash(request, User.objects.get(pk=user.pk))
+            self.message_user(request, "Password set.", messages.SUCCESS)
+            return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return self.service_page(request, title=f"Set password: {user}", form=form, objects=[user])
 
     @admin.action(description="Change access (staff, superuser, groups)", permissions=["service"])
     def change_access(self, request, queryset):

@@ -17,6 +17,7 @@ from accounts.services.people import (
     user_access_change,
     user_create,
     user_deactivate,
+    user_password_set,
     user_reactivate,
     user_update,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "user_access_change",
     "user_create",
     "user_deactivate",
+    "user_password_set",
     "user_reactivate",
     "user_update",
 ]

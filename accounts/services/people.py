@@ -81,6 +81,20 @@ def user_access_change(
     return user
 
 
+@transaction.atomic
+def user_password_set(*, actor: User, user: User, password: str) -> User:
+    """A superuser sets someone's password (a person locked out of their email, say).
+    Whoever knows it can sign in as that person, so only a superuser may, and it is
+    recorded; staff send a password reset link instead."""
+    if not (actor.sees_everything and actor.is_superuser):
+        raise PermissionDenied("Only a superuser sets someone's password.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    event_record(actor=actor, target=user, verb="password set")
+    return user
+
+
 def _active_set(*, actor: User, user: User, active: bool, verb: str) -> User:
     _require_staff(actor)
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -296,15 +296,32 @@ class TestUsers:
         assert client.post(delete, {"post": "yes"}).status_code == 403
         assert User.objects.filter(pk=user.pk).exists()
 
-    def test_passwords_are_still_set_in_admin(self, client, superuser):
+    def test_a_superuser_sets_a_password_and_it_is_recorded(self, client, superuser):
         user = UserFactory()
         url = reverse("admin:auth_user_password_change", args=[user.pk])
+        assert client.get(url).status_code == 200
         response = client.post(
-            url, {"password1": "A-new-long-pass-42", "password2": "A-new-long-pass-42"}
+            url, {"new_password1": "A-new-long-pass-42", "new_password2": "A-new-long-pass-42"}
         )
         assert response.status_code == 302
         user.refresh_from_db()
         assert user.check_password("A-new-long-pass-42")
+        [event] = event_list_for(user)
+        assert event.verb == "password set" and event.actor == superuser
+
+    def test_staff_cannot_set_passwords(self, client):
+        """Whoever sets a password can sign in as that person: staff send a reset link."""
+        staff = login_verified_staff(client, StaffFactory())
+        staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+        user = UserFactory()
+        url = reverse("admin:auth_user_password_change", args=[user.pk])
+        assert client.get(reverse("admin:accounts_user_change", args=[user.pk])).status_code == 200
+        response = client.post(
+            url, {"new_password1": "A-new-long-pass-42", "new_password2": "A-new-long-pass-42"}
+        )
+        assert response.status_code == 403
+        user.refresh_from_db()
+        assert not user.check_password("A-new-long-pass-42")
 
     def test_staff_add_a_person_through_the_service(self, client, superuser):
         response = client.post(

@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from softwaresupp.forms import DayField
+from softwaresupp.submissions import SubmittedOnceForm
 from timesheets.models import HOURS_STEP, QUARTER_MESSAGE
 from timesheets.selectors import GROUPS, ReportFilter, monday_of
 
@@ -91,6 +92,14 @@ class TimeEntryForm(forms.Form):
             Row(Column("day", css_class="col-sm-6"), Column("hours", css_class="col-sm-6")),
             "description",
         )
+
+
+class TimeEntryLogForm(TimeEntryForm, SubmittedOnceForm):
+    """New hours on one task: the same post sent twice logs them once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append("submission")
 
 
 class ReportFilterForm(forms.Form):

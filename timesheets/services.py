@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from projects.models import Task
 from softwaresupp.events import event_record
+from softwaresupp.submissions import submission_record, submission_replayed
 from timesheets.locks import lock_for_entry_writes, lock_for_settling
 from timesheets.models import SettledEntryError, TimeEntry, format_hours
 
@@ -61,15 +62,19 @@ def time_entry_log(
     hours: Decimal,
     description: str = "",
     expert=None,
+    submission=None,
 ) -> TimeEntry:
     """Log hours on a task (R-TIMESHEET): by the expert who did them (staff may log for an
     expert), hours > 0 in quarter hours, at most 24 per expert per day in total, not in the
     future (in the expert's time zone), only on a project the expert was assigned to that
-    day, never on a cancelled task nor in a settled period."""
+    day, never on a cancelled task nor in a settled period. Posted again with the same
+    ``submission`` token, the entry the first post logged."""
     expert = expert or actor
     _require_expert_or_staff(actor, expert)
     lock_for_entry_writes()
     _lock_expert(expert)
+    if earlier := submission_replayed(actor=actor, token=submission, model=TimeEntry):
+        return earlier
     task = Task.objects.select_related("project", "organization").get(pk=task.pk)
     entry = TimeEntry(
         expert=expert,
@@ -82,6 +87,7 @@ def time_entry_log(
     )
     entry.full_clean()
     entry.save()
+    submission_record(actor=actor, token=submission, target=entry)
     _record(actor, entry, "hours logged", {"hours": (None, entry.hours)})
     return entry
 

@@ -15,7 +15,7 @@ from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error, parse_day, parse_id
 from softwaresupp.http import post_required_after_lookup
 from timesheets import selectors, services
-from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm
+from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm, TimeEntryLogForm
 from timesheets.models import format_hours, local_today
 from timesheets.selectors import GROUPS, monday_of
 
@@ -154,7 +154,7 @@ def task_log(request, pk):
     on its own without JavaScript."""
     task = selectors.task_loggable_get(user=request.user, pk=pk)
     today = local_today(request.user)
-    form = TimeEntryForm(request.POST or None, today=today)
+    form = TimeEntryLogForm(request.POST or None, today=today)
     if request.method == "POST":
         if form.is_valid():
             try:

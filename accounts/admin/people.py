@@ -120,7 +120,10 @@ class UserAdmin(ServiceActionsMixin, HistoryKeptMixin, DjangoUserAdmin):
             return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
         return self.service_page(request, title=f"Set password: {user}", form=form, objects=[user])
 
-    @admin.action(description="Change access (staff, superuser, groups)", permissions=["service"])
+    def has_superuser_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description="Change access (staff, superuser, groups)", permissions=["superuser"])
     def change_access(self, request, queryset):
         def change(user, **access):
             services.user_access_change(actor=request.user, user=user, **access)

@@ -7,6 +7,7 @@ from django import forms
 
 from projects.forms.common import form_helper
 from projects.models import QueryResponse, Task
+from softwaresupp.submissions import SubmittedOnceForm
 from softwaresupp.forms import DayField
 
 
@@ -40,7 +41,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class QueryAskForm(forms.Form):
+class QueryAskForm(SubmittedOnceForm):
     title = forms.CharField(max_length=200, label="Your question, in a line")
     body = forms.CharField(
         label="Details",

@@ -6,6 +6,7 @@ from accounts.models import User
 from projects.forms.common import Crispy
 from projects.models import Task
 from projects.services.tasks import BACKLOG, CURRENT, CUSTOMER_KINDS, NEXT
+from softwaresupp.submissions import SubmittedOnceForm
 from softwaresupp.forms import DayField
 
 WHERE_CHOICES = [
@@ -70,6 +71,14 @@ class CustomerTaskForm(Crispy, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
+
+
+class TaskCreateForm(TaskForm, SubmittedOnceForm):
+    """A new task: the same post sent twice creates it once."""
+
+
+class CustomerTaskCreateForm(CustomerTaskForm, SubmittedOnceForm):
+    """A customer's new request: the same post sent twice creates it once."""
 
 
 class EstimateForm(forms.Form):

@@ -31,6 +31,7 @@ from projects.services.query_threads import note_add
 from projects.services.tasks import task_create
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
+from softwaresupp.submissions import submission_record, submission_replayed
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -48,16 +49,21 @@ def _check_files(files) -> None:
 
 
 @transaction.atomic
-def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Query:
+def query_ask(
+    *, actor, project: Project, title: str, body: str, files=(), submission=None
+) -> Query:
     """R-QUERY-1H: the clock starts when the customer submits the query; its deadline (asked
     + 1 hour) is stored on the row. The assigned experts hear at once; when nobody is
-    assigned, staff do."""
+    assigned, staff do. Posted again with the same ``submission`` token, the query the first
+    post asked."""
     if not is_member(actor, project.organization_id):
         raise ValidationError("Only people of the customer's organization ask questions here.")
     if project.status == Project.Status.CLOSED:
         raise ValidationError("This project is closed. Ask your question on an active project.")
     files = list(files)
     _check_files(files)
+    if earlier := submission_replayed(actor=actor, token=submission, model=Query):
+        return earlier
     now = timezone.now()
     query = Query(
         project=project,
@@ -70,6 +76,7 @@ def query_ask(*, actor, project: Project, title: str, body: str, files=()) -> Qu
     )
     query.full_clean()
     query.save()
+    submission_record(actor=actor, token=submission, target=query)
     for upload in files:
         QueryAttachment.objects.create(
             query=query,

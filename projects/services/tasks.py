@@ -12,6 +12,7 @@ from projects.services.access import can_triage, require_participant, require_tr
 from projects.services.sprints import sprints_ensure
 from projects.services.updates import additional_work_report
 from softwaresupp.events import event_record
+from softwaresupp.submissions import submission_record, submission_replayed
 
 # Where a task can be sent: this week's sprint, next week's, or the backlog (unscheduled).
 CURRENT, NEXT, BACKLOG = "current", "next", "backlog"
@@ -140,8 +141,10 @@ def task_create(
     due_on=None,
     status: str | None = None,
     backlog: bool = False,
+    submission=None,
 ) -> Task:
-    """Create a task on the board.
+    """Create a task on the board; posted again with the same ``submission`` token, the
+    task the first post created (``softwaresupp.submissions``).
 
     R-ESTIMATE: a customer's task arrives as *new* (unestimated, unassigned) in this week's
     sprint, where the experts triage it; an expert's task with an estimate starts in *to
@@ -173,6 +176,8 @@ def task_create(
     if sprint is None and status not in (Task.Status.NEW, Task.Status.TODO):
         raise ValidationError({"sprint": MESSAGES["backlog"]})
     _check_assignee(project, assignee)
+    if earlier := submission_replayed(actor=actor, token=submission, model=Task):
+        return earlier
     task = Task(
         project=project,
         organization_id=project.organization_id,
@@ -193,6 +198,7 @@ def task_create(
     task.position = _end_of_column(project, sprint, status)
     task.full_clean()
     task.save()
+    submission_record(actor=actor, token=submission, target=task)
     event_record(
         actor=actor,
         target=task,

@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 
 from projects.forms.tasks import (
     CommentForm,
+    CustomerTaskCreateForm,
     CustomerTaskForm,
     MilestoneUpdateForm,
     MoveForm,
+    TaskCreateForm,
     TaskForm,
 )
 from projects.models import Task
@@ -29,13 +31,13 @@ def task_create_view(request, pk):
     project = project_get(user=request.user, pk=pk)
     access = project_access(user=request.user, project=project)
     if access.can_triage:
-        form = TaskForm(
+        form = TaskCreateForm(
             request.POST or None,
             assignees=assignable_experts(project=project),
             initial={"where": request.GET.get("where", CURRENT)},
         )
     else:
-        form = CustomerTaskForm(request.POST or None)
+        form = CustomerTaskCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         where = data.pop("where", CURRENT)

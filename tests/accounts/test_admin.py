@@ -268,6 +268,12 @@ class TestUsers:
         user.refresh_from_db()
         assert not user.is_staff and not user.groups.exists()
 
+    def test_staff_are_not_offered_the_access_action(self, client):
+        staff = login_verified_staff(client, StaffFactory())
+        staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+        page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+        assert 'value="deactivate"' in page and 'value="change_access"' not in page
+
     def test_nobody_changes_their_own_access(self, client, superuser):
         response = _action(client, "user", "change_access", [superuser], apply="1")
         assert "your own access" in _messages(response)

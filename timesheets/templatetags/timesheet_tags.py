@@ -1,7 +1,7 @@
 from django import template
 
 from projects.models import Task
-from timesheets.forms import TimeEntryForm
+from timesheets.forms import TimeEntryLogForm
 from timesheets.models import format_hours
 from timesheets.selectors import dashboard_hours, task_time_summary
 
@@ -47,7 +47,7 @@ def task_time_panel(context, task):
     for an expert on the project, the quick "log hours" form."""
     request = context["request"]
     summary = task_time_summary(user=request.user, task=task)
-    form = context.get("log_form") or TimeEntryForm(today=summary.today)
+    form = context.get("log_form") or TimeEntryLogForm(today=summary.today)
     return {
         "request": request,
         "task": task,

@@ -97,26 +97,3 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.token} by {self.user_id}"
-
-
-class FormSubmission(models.Model):
-    """A create form's one-time token, claimed by the first post that carries it
-    (``softwaresupp.submissions``): a replay of the same post finds the row it created
-    instead of creating another."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.UUIDField()
-    target_type = models.ForeignKey(
-        ContentType, null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    target_id = models.PositiveBigIntegerField(null=True)
-    target = GenericForeignKey("target_type", "target_id")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
-        ]
-
-    def __str__(self):
-        return f"{self.token} by {self.user_id}"

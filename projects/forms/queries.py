@@ -7,8 +7,8 @@ from django import forms
 
 from projects.forms.common import form_helper
 from projects.models import QueryResponse, Task
-from softwaresupp.submissions import SubmittedOnceForm
 from softwaresupp.forms import DayField
+from softwaresupp.submissions import SubmittedOnceForm
 
 
 class DetailPageForm(forms.Form):

@@ -6,8 +6,8 @@ from accounts.models import User
 from projects.forms.common import Crispy
 from projects.models import Task
 from projects.services.tasks import BACKLOG, CURRENT, CUSTOMER_KINDS, NEXT
-from softwaresupp.submissions import SubmittedOnceForm
 from softwaresupp.forms import DayField
+from softwaresupp.submissions import SubmittedOnceForm
 
 WHERE_CHOICES = [
     (CURRENT, "This week"),

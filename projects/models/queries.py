@@ -22,6 +22,22 @@ FIRST_RESPONSE_WITHIN = timedelta(hours=1)
 WARN_BEFORE_DEADLINE = timedelta(minutes=15)
 
 
+ON_TIME, BREACH, NOT_OWED, WAITING = "on time", "breach", "not owed", "waiting"
+
+
+def first_response_outcome(*, due_at, responded_at, resolved_at, now) -> str:
+    """R-QUERY-1H, decided here and nowhere else. Only the team stops the clock:
+    ``first_responded_at`` is set by their first response, or by their resolving the query
+    (``query_resolve``), never by the customer. A response before 60:00 is on time, at 60:00
+    or later (or none by then) a breach. A query the customer closed before the hour was up,
+    with no response yet, owed none: it is neither on time nor a breach."""
+    if responded_at is not None:
+        return ON_TIME if responded_at < due_at else BREACH
+    if resolved_at is not None and resolved_at < due_at:
+        return NOT_OWED
+    return BREACH if now >= due_at else WAITING
+
+
 def current_assignments(*, now=None):
     """Assignments that cover today (UTC), the same day ``Project.visible_to`` uses."""
     today = (now or timezone.now()).date()
@@ -159,11 +175,13 @@ class Query(models.Model):
         return self.state == self.State.WAITING and now >= self.first_response_due_at
 
     def is_breached(self, now=None) -> bool:
-        if self.first_responded_at is not None:
-            return not self.answered_on_time()
-        if self.resolved_at is not None and self.resolved_at < self.first_response_due_at:
-            return False  # withdrawn by the customer before the hour was up
-        return (now or timezone.now()) >= self.first_response_due_at
+        outcome = first_response_outcome(
+            due_at=self.first_response_due_at,
+            responded_at=self.first_responded_at,
+            resolved_at=self.resolved_at,
+            now=now or timezone.now(),
+        )
+        return outcome == BREACH
 
 
 class QueryAttachment(models.Model):
@@ -270,6 +288,9 @@ class QueryPromise(models.Model):
         KEPT = "kept", "Kept"  # delivered by the deadline
         MISSED = "missed", "Missed"  # delivered late, or replaced after the deadline passed
         REVISED = "revised", "Revised"  # replaced by a new deadline before this one passed
+        # The customer closed the query before the deadline: that proves no delivery, so
+        # the promise is neither kept nor missed.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     query = models.ForeignKey(Query, on_delete=models.CASCADE, related_name="promises")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")

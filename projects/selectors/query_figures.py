@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Assignment, Project, Query
-from projects.models.queries import QueryPromise
+from projects.models.queries import (
+    BREACH,
+    ON_TIME,
+    WAITING,
+    QueryPromise,
+    first_response_outcome,
+)
 
 
 def percentile(values: list, pct: int):
@@ -49,20 +55,20 @@ class ResponseFigures:
 
     def add_query(self, asked_at, due_at, responded_at, resolved_at, now) -> None:
         self.asked += 1
-        if responded_at is not None:
-            self.measured += 1
-            self.times.append(responded_at - asked_at)
-            if responded_at < due_at:
-                self.on_time += 1
-            else:
-                self.breaches += 1
-        elif resolved_at is not None and resolved_at < due_at:
-            pass  # withdrawn before the hour was up: no response was owed
-        elif now >= due_at:
-            self.measured += 1
-            self.breaches += 1
-        else:
+        outcome = first_response_outcome(
+            due_at=due_at, responded_at=responded_at, resolved_at=resolved_at, now=now
+        )
+        if outcome == WAITING:
             self.waiting += 1
+        if outcome not in (ON_TIME, BREACH):
+            return
+        self.measured += 1
+        if responded_at is not None:
+            self.times.append(responded_at - asked_at)
+        if outcome == ON_TIME:
+            self.on_time += 1
+        else:
+            self.breaches += 1
 
     def add_promise(self, state, due_at, now) -> None:
         if state == QueryPromise.State.KEPT:

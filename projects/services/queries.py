@@ -113,13 +113,14 @@ def query_ask(
     return query
 
 
-def _settle(promise: QueryPromise, now, *, delivered: bool) -> None:
-    """Delivered by the deadline is kept; anything after it is missed. A deadline replaced
-    before it passed is revised, neither kept nor missed."""
+def _settle(promise: QueryPromise, now, *, by_deadline: str) -> None:
+    """Settled after its deadline, a promise was missed. Settled by then, it ends as
+    ``by_deadline``: kept (the team delivered), revised (a new deadline replaced it) or
+    withdrawn (the customer closed the query, which proves no delivery)."""
     if now > promise.due_at:
         promise.state = QueryPromise.State.MISSED
     else:
-        promise.state = QueryPromise.State.KEPT if delivered else QueryPromise.State.REVISED
+        promise.state = by_deadline
     promise.settled_at = now
     promise.save(update_fields=["state", "settled_at"])
 
@@ -202,7 +203,7 @@ def query_respond(
     promise = _open_promise(query)
     if promise is None or promise.due_at != response.eta:
         if promise is not None:
-            _settle(promise, now, delivered=False)
+            _settle(promise, now, by_deadline=QueryPromise.State.REVISED)
             changes["eta"] = (promise.due_at.isoformat(), response.eta.isoformat())
         else:
             changes["eta"] = (None, response.eta.isoformat())
@@ -282,7 +283,10 @@ def query_task_create(
 @transaction.atomic
 def query_resolve(*, actor, query: Query) -> Query:
     """The work is delivered: the open promise counts as kept if it is on or before its
-    deadline, missed after it (R-QUERY-ANSWER). The customer may also close their query."""
+    deadline, missed after it (R-QUERY-ANSWER); resolving a query not yet responded to is
+    the team's first response (R-QUERY-1H). The customer may also close their query: that
+    is neither a response nor a delivery, so their open promise is withdrawn, or missed if
+    its deadline has passed."""
     query = lock_query(query)
     on_team = is_on_team(actor, query.project)
     if not (on_team or is_member(actor, query.organization_id)):
@@ -292,11 +296,17 @@ def query_resolve(*, actor, query: Query) -> Query:
     now = timezone.now()
     promise = _open_promise(query)
     if promise is not None:
-        _settle(promise, now, delivered=True)
+        delivered = QueryPromise.State.KEPT if on_team else QueryPromise.State.WITHDRAWN
+        _settle(promise, now, by_deadline=delivered)
     before = query.get_state_display()
     query.state, query.resolved_at = Query.State.RESOLVED, now
-    query.save(update_fields=["state", "resolved_at"])
+    fields = ["state", "resolved_at"]
     changes = {"state": (before, query.get_state_display())}
+    if on_team and query.first_responded_at is None:
+        query.first_responded_at = now
+        fields.append("first_responded_at")
+        changes["first_responded_at"] = (None, now.isoformat())
+    query.save(update_fields=fields)
     if promise is not None:
         changes["promise"] = (None, promise.get_state_display())
     event_record(

@@ -14,7 +14,11 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-embedded-default-key-change-me")
+# The embedded default's keys are public (they are in this file): ``manage.py start`` refuses
+# them once PostgreSQL is configured, and production settings have no defaults at all.
+DEVELOPMENT_SECRET_KEY = "insecure-embedded-default-key-change-me"
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "0JTDdM3nWdHDmPKbr1yqTJb2Ho2ttZ4UM4CGBGJ6sCU="
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -175,7 +179,7 @@ EXPERT_MAILBOX_DOMAIN = env.str("EXPERT_MAILBOX_DOMAIN", default="expert.softwar
 # Key for application-level encryption of secrets at rest (MFA seeds, customer
 # credentials): a Fernet key, or several comma-separated (first encrypts; all decrypt).
 FIELD_ENCRYPTION_KEYS = env.list(
-    "FIELD_ENCRYPTION_KEYS", default=["0JTDdM3nWdHDmPKbr1yqTJb2Ho2ttZ4UM4CGBGJ6sCU="]
+    "FIELD_ENCRYPTION_KEYS", default=[DEVELOPMENT_FIELD_ENCRYPTION_KEY]
 )
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
@@ -186,6 +190,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        # kombu's exchange tables; its default is ./control, beside manage.py.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 else:

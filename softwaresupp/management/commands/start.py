@@ -12,7 +12,26 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+KEYS_REFUSAL = """PostgreSQL is configured (DATABASE_URL) but {unset} still hold the public
+development key. Set them in the environment or in .env first, for example:
+  DJANGO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')
+  FIELD_ENCRYPTION_KEYS=$(python -c 'from cryptography.fernet import Fernet; \
+print(Fernet.generate_key().decode())')"""
+
+
+def development_keys_in_use() -> list[str]:
+    """The variables still on the embedded default's public keys, when PostgreSQL is
+    configured: data worth keeping must not be signed or encrypted with a key anyone has."""
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return []
+    unset = []
+    if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+        unset.append("DJANGO_SECRET_KEY")
+    if settings.DEVELOPMENT_FIELD_ENCRYPTION_KEY in settings.FIELD_ENCRYPTION_KEYS:
+        unset.append("FIELD_ENCRYPTION_KEYS")
+    return unset
 
 
 class Command(BaseCommand):
@@ -24,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true", help="Skip the demo data.")
 
     def handle(self, *args, host, port, no_seed, **options):
+        if unset := development_keys_in_use():
+            raise CommandError(KEYS_REFUSAL.format(unset=" and ".join(unset)))
         self._prepare_var_dirs()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Database is migrated."))
@@ -40,7 +61,8 @@ class Command(BaseCommand):
             settings.STATIC_ROOT,
             settings.MEDIA_ROOT,
         ]
-        folders += [broker[key] for key in ("data_folder_in", "processed_folder") if key in broker]
+        keys = ("data_folder_in", "processed_folder", "control_folder")
+        folders += [broker[key] for key in keys if key in broker]
         for folder in folders:
             os.makedirs(folder, exist_ok=True)
 

@@ -198,6 +198,14 @@ class TestExpertProfiles:
         assert not profile.is_certified
         assert [e.verb for e in event_list_for(profile)] == ["uncertified", "certified"]
 
+    def test_staff_in_the_staff_group_certify_too(self, client):
+        staff = login_verified_staff(client, StaffFactory())
+        staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+        profile = expert(certified_at=None).expert_profile
+        _action(client, "expertprofile", "certify", [profile])
+        profile.refresh_from_db()
+        assert profile.is_certified
+
     def test_an_assigned_expert_keeps_the_certification(self, client, superuser):
         """R-EXPERT-ONBOARD: nobody works on a project uncertified."""
         assignment = AssignmentFactory()

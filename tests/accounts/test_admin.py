@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import ExpertProfile, Membership, Organization, User
+from accounts.models import ExpertProfile, Invitation, Membership, Organization, User
 from accounts.services.people import STAFF_GROUP
 from softwaresupp.events import event_list_for
 from softwaresupp.models import Event
@@ -97,6 +97,22 @@ class TestMemberships:
         url = reverse("admin:accounts_membership_delete", args=[first.pk])
         assert client.post(url, {"post": "yes"}).status_code == 403
         assert Membership.objects.filter(pk=first.pk).exists()
+
+
+def test_invitations_are_revoked_through_the_service(client, superuser):
+    owner = customer()
+    organization = owner.memberships.get().organization
+    invitation = services.invitation_create(
+        actor=owner, organization=organization, email="new@example.com", role="member"
+    )
+    url = reverse("admin:accounts_invitation_change", args=[invitation.pk])
+    assert client.post(url, {"email": "other@example.com"}).status_code == 403
+    _action(client, "invitation", "revoke", [invitation])
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REVOKED
+    assert [e.verb for e in event_list_for(invitation)] == ["revoked", "invited"]
+    response = _action(client, "invitation", "revoke", [invitation])
+    assert "Only a pending invitation" in _messages(response)
 
 
 class TestOrganizations:

@@ -69,9 +69,22 @@ def time_entry_log(
     future (in the expert's time zone), only on a project the expert was assigned to that
     day, never on a cancelled task nor in a settled period. Posted again with the same
     ``submission`` token, the entry the first post logged."""
+    lock_for_entry_writes()
+    return _log(
+        actor=actor,
+        task=task,
+        day=day,
+        hours=hours,
+        description=description,
+        expert=expert,
+        submission=submission,
+    )
+
+
+def _log(*, actor, task, day, hours, description="", expert=None, submission=None) -> TimeEntry:
+    """``time_entry_log`` once the settlement lock is held."""
     expert = expert or actor
     _require_expert_or_staff(actor, expert)
-    lock_for_entry_writes()
     _lock_expert(expert)
     if earlier := submission_replayed(actor=actor, token=submission, model=TimeEntry):
         return earlier
@@ -103,8 +116,13 @@ def time_entry_update(
 ) -> TimeEntry:
     """Change an entry's day, hours or description, under the same rules as logging it
     (R-TIMESHEET). A settled entry is locked."""
-    _require_expert_or_staff(actor, entry.expert)
     lock_for_entry_writes()
+    return _update(actor=actor, entry=entry, day=day, hours=hours, description=description)
+
+
+def _update(*, actor, entry, day=None, hours=None, description=None) -> TimeEntry:
+    """``time_entry_update`` once the settlement lock is held."""
+    _require_expert_or_staff(actor, entry.expert)
     _lock_expert(entry.expert)
     entry = _lock_entry(entry)
     changes = {}
@@ -180,8 +198,8 @@ def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> Time
             time_entry_delete(actor=actor, entry=current)
         return None
     if current is None:
-        return time_entry_log(actor=actor, task=task, day=day, hours=hours)
-    return time_entry_update(actor=actor, entry=current, hours=hours)
+        return _log(actor=actor, task=task, day=day, hours=hours)
+    return _update(actor=actor, entry=current, hours=hours)
 
 
 @transaction.atomic

@@ -6,10 +6,6 @@ from accounts.models import Invitation, Membership, Organization
 from softwaresupp.tenancy import get_visible_or_404
 
 
-def organization_list(*, user):
-    return Organization.objects.visible_to(user).order_by("name")
-
-
 def organization_get(*, user, slug: str) -> Organization:
     return get_visible_or_404(
         Organization.objects.prefetch_related(

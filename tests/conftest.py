@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.factories.accounts import customer, expert, login_verified_staff, verified_staff
+from tests.factories.accounts import login_verified_staff, verified_staff
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # beside it are still synchronous.
@@ -75,13 +75,3 @@ def staff_client(client, staff_user):
     """The test client signed in as ``staff_user`` in an MFA-verified session."""
     login_verified_staff(client, staff_user)
     return client
-
-
-@pytest.fixture
-def customer_user(db):
-    return customer()
-
-
-@pytest.fixture
-def expert_user(db):
-    return expert()

@@ -314,10 +314,6 @@ class Task(models.Model):
         return reverse("projects:task_detail", kwargs={"pk": self.pk})
 
     @property
-    def is_unfinished(self) -> bool:
-        return self.status in UNFINISHED_STATUSES
-
-    @property
     def needs_estimate(self) -> bool:
         """R-ESTIMATE: still waiting for an expert's estimate."""
         return self.status in UNFINISHED_STATUSES and not self.estimate_hours

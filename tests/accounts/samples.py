@@ -1,5 +1,6 @@
-from accounts.models import Membership
+from accounts.models import Invitation, Membership
 from tests.factories.accounts import UserFactory
+from tests.tenancy import Sample
 
 
 def populate(world):
@@ -14,11 +15,32 @@ def populate(world):
     )
 
 
+def _organization(w):
+    return {"slug": w.org_a.slug}
+
+
 ROUTES = {
-    "dashboard": None,
-    "staff_home": None,
-    "accounts:profile": None,
-    "accounts:organization_detail": lambda w: {"slug": w.org_a.slug},
-    "accounts:invitation_revoke": lambda w: {"slug": w.org_a.slug, "pk": w.invitation_a.pk},
-    "accounts:membership_remove": lambda w: {"slug": w.org_a.slug, "pk": w.membership_a.pk},
+    "dashboard": Sample(),
+    "staff_home": Sample(),
+    "accounts:profile": Sample(
+        payload=lambda w: {"first_name": "Swept", "last_name": "Person", "time_zone": "UTC"},
+        own="everyone edits their own name and time zone; no tenant's ids in it",
+    ),
+    "accounts:organization_detail": Sample(
+        kwargs=_organization,
+        payload=lambda w: {"email": "sweep-invitee@example.com", "role": "member"},
+        refused={"member_a": 403},
+        done=lambda w: Invitation.objects.filter(email="sweep-invitee@example.com").exists(),
+    ),
+    "accounts:invitation_revoke": Sample(
+        kwargs=lambda w: {"slug": w.org_a.slug, "pk": w.invitation_a.pk},
+        payload=lambda w: {},
+        refused={"member_a": 403},
+    ),
+    "accounts:membership_remove": Sample(
+        kwargs=lambda w: {"slug": w.org_a.slug, "pk": w.membership_a.pk},
+        payload=lambda w: {},
+        refused={"member_a": 403},
+        done=lambda w: not Membership.objects.filter(pk=w.membership_a.pk).exists(),
+    ),
 }

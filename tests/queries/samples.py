@@ -1,12 +1,14 @@
 """Tenant A's query (with a file, a response and an internal note) for the tenancy sweep."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.models import QueryResponse
+from projects.models import Query, QueryResponse, Task
 from projects.services.queries import query_ask, query_respond
 from projects.services.query_threads import query_note_add
+from tests.tenancy import Sample
 
 
 def populate(world):
@@ -39,19 +41,59 @@ def _project(w):
     return {"pk": w.project_a.pk}
 
 
+def _detail_page(w):
+    return w.query_a.get_absolute_url()
+
+
+def _period(w):
+    return {"start": (w.today - timedelta(days=7)).isoformat(), "end": w.today.isoformat()}
+
+
+def _listing(w):
+    return {"state": "all", "page": "1"}
+
+
 ROUTES = {
-    "queries:list": None,
-    "queries:figures": None,
-    "queries:detail": _query,
-    "queries:respond": _query,
-    "queries:reply": _query,
-    "queries:note": _query,
-    "queries:create_task": _query,
-    "queries:resolve": _query,
-    "queries:attachment": lambda w: {"pk": w.query_a.pk, "file_pk": w.attachment_a.pk},
-    "queries:project_list": _project,
-    "queries:ask": _project,
-    "queries:project_export": _project,
-    "queries:staff_open": None,
-    "queries:staff_figures": None,
+    "queries:list": Sample(query=_listing),
+    "queries:figures": Sample(query=_period),
+    "queries:detail": Sample(kwargs=_query),
+    "queries:respond": Sample(
+        kwargs=_query,
+        payload=lambda w: {"kind": QueryResponse.Kind.ANSWER, "body": "Swept", "estimate_hours": 3},
+        writer="expert_a",
+        refused={"owner_a": 400, "member_a": 400},
+        form=_detail_page,
+    ),
+    "queries:reply": Sample(
+        kwargs=_query, payload=lambda w: {"body": "Swept reply"}, form=_detail_page
+    ),
+    "queries:note": Sample(
+        kwargs=_query,
+        payload=lambda w: {"body": "Swept note", "ask_community": "on"},
+        writer="expert_a",
+        refused={"owner_a": 400, "member_a": 400},
+        form=_detail_page,
+    ),
+    "queries:create_task": Sample(
+        kwargs=_query,
+        payload=lambda w: {"title": "Swept query task", "priority": 2, "estimate_hours": "2"},
+        writer="expert_a",
+        refused={"owner_a": 400, "member_a": 400},
+        form=_detail_page,
+        done=lambda w: Task.objects.filter(title="Swept query task").exists(),
+    ),
+    "queries:resolve": Sample(kwargs=_query, payload=lambda w: {}, form=_detail_page),
+    "queries:attachment": Sample(
+        kwargs=lambda w: {"pk": w.query_a.pk, "file_pk": w.attachment_a.pk}
+    ),
+    "queries:project_list": Sample(kwargs=_project, query=_listing),
+    "queries:ask": Sample(
+        kwargs=_project,
+        payload=lambda w: {"title": "Swept question", "body": "Swept body"},
+        refused={"expert_a": 302},
+        done=lambda w: Query.objects.filter(title="Swept question").exists(),
+    ),
+    "queries:project_export": Sample(kwargs=_project),
+    "queries:staff_open": Sample(query=lambda w: {"page": "1"}),
+    "queries:staff_figures": Sample(query=_period),
 }

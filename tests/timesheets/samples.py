@@ -1,9 +1,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.timesheets import TimeEntryFactory
+from tests.tenancy import Sample
+from timesheets.models import TimeEntry
 
 
 def populate(world):
@@ -17,11 +20,66 @@ def populate(world):
     )
 
 
+def _entry(w):
+    return {"pk": w.entry_a.pk}
+
+
+def _report(group):
+    def query(w):
+        return {
+            "start": (w.today - timedelta(days=30)).isoformat(),
+            "end": w.today.isoformat(),
+            "organization": w.org_a.pk,
+            "project": w.project_a.pk,
+            "expert": w.expert_a.pk,
+            "group": group,
+            "page": "1",
+        }
+
+    return query
+
+
+def _grid_cell(w):
+    return f"cell-{w.task_a.pk}-{w.past_monday.isoformat()}"
+
+
 ROUTES = {
-    "timesheets:week": None,
-    "timesheets:report": None,
-    "timesheets:export": None,
-    "timesheets:task_log": lambda w: {"pk": w.task_a.pk},
-    "timesheets:entry_edit": lambda w: {"pk": w.entry_a.pk},
-    "timesheets:entry_delete": lambda w: {"pk": w.entry_a.pk},
+    # A past week and tasks to add: an expert who has left must not see A's tasks there.
+    "timesheets:week": Sample(
+        query=lambda w: {"week": w.past_monday.isoformat(), "add": [w.task_a.pk, w.milestone_a.pk]},
+        payload=lambda w: {_grid_cell(w): "1.5"},
+        writer="expert_a",
+        refused={"owner_a": 302},
+        done=lambda w: TimeEntry.objects.filter(task=w.task_a, day=w.past_monday).exists(),
+    ),
+    "timesheets:report": Sample(query=_report("task")),
+    "timesheets:export": Sample(query=_report("entry")),
+    "timesheets:task_log": Sample(
+        kwargs=lambda w: {"pk": w.task_a.pk},
+        payload=lambda w: {
+            "day": (w.today - timedelta(days=2)).isoformat(),
+            "hours": "1.25",
+            "description": "Swept log",
+        },
+        writer="expert_a",
+        done=lambda w: TimeEntry.objects.filter(description="Swept log").exists(),
+    ),
+    "timesheets:entry_edit": Sample(
+        kwargs=_entry,
+        query=lambda w: {"next": reverse("timesheets:report")},
+        payload=lambda w: {
+            "day": w.entry_a.day.isoformat(),
+            "hours": "2",
+            "description": "Swept edit",
+        },
+        writer="expert_a",
+        done=lambda w: TimeEntry.objects.filter(description="Swept edit").exists(),
+    ),
+    "timesheets:entry_delete": Sample(
+        kwargs=_entry,
+        payload=lambda w: {},
+        writer="expert_a",
+        form=lambda w: reverse("timesheets:entry_edit", kwargs=_entry(w)),
+        done=lambda w: not TimeEntry.objects.filter(pk=w.entry_a.pk).exists(),
+    ),
 }

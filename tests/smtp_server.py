@@ -2,11 +2,12 @@
 
 It accepts mail, refuses chosen recipients permanently (550) or a number of times
 temporarily (451), and records what it received. Run alone for a drill:
-``python -m tests.smtp_server --port 2525 --log var/drill/smtp.jsonl`` (one JSON line per
-delivered recipient).
+``python -m tests.smtp_server --port 2525 --log var/drill/smtp.jsonl [--delay 0.3]`` (one
+JSON line per delivered recipient).
 """
 
 import argparse
+import asyncio
 import email
 import json
 import socket
@@ -24,7 +25,8 @@ def free_port() -> int:
 
 
 class FakeSMTPHandler:
-    def __init__(self, permanent=(), temporary: dict[str, int] | None = None, log=None):
+    def __init__(self, permanent=(), temporary: dict[str, int] | None = None, log=None, delay=0.0):
+        self.delay = delay  # seconds spent on each message before accepting it
         self.permanent = set(permanent)
         self.temporary = dict(temporary or {})  # address → how many more times to refuse
         self.received: list[tuple[str, str]] = []  # (recipient, subject)
@@ -40,11 +42,13 @@ class FakeSMTPHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=default)
+        subject = " ".join(str(message["Subject"]).split())  # unfolded
         for recipient in envelope.rcpt_tos:
-            self.received.append((recipient, str(message["Subject"])))
+            self.received.append((recipient, subject))
             if self.log:
-                line = {"to": recipient, "subject": str(message["Subject"]), "at": time.time()}
+                line = {"to": recipient, "subject": subject, "at": time.time()}
                 self.log.write(json.dumps(line) + "\n")
                 self.log.flush()
         return "250 Message accepted"
@@ -71,9 +75,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log", required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     with open(args.log, "a", encoding="utf-8") as log:
-        controller = Controller(FakeSMTPHandler(log=log), hostname="127.0.0.1", port=args.port)
+        handler = FakeSMTPHandler(log=log, delay=args.delay)
+        controller = Controller(handler, hostname="127.0.0.1", port=args.port)
         controller.start()
         try:
             while True:

@@ -60,3 +60,22 @@ document.addEventListener("htmx:afterRequest", (event) => {
     delete button.dataset.waitingForAnswer;
   });
 });
+
+// The Content-Security-Policy allows no inline handlers: these attributes stand in for them.
+// data-confirm on a form asks before it is sent (before the buttons above are disabled).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+}, true);
+// data-autosubmit on a field sends its form as soon as it changes (filters).
+document.addEventListener("change", (event) => {
+  if (event.target.hasAttribute && event.target.hasAttribute("data-autosubmit")) {
+    event.target.form.requestSubmit();
+  }
+});
+// data-progress sets a progress bar's width (a style attribute would be refused).
+htmx.onLoad((root) => {
+  const bars = root.querySelectorAll ? root.querySelectorAll("[data-progress]") : [];
+  bars.forEach((bar) => { bar.style.width = `${bar.dataset.progress}%`; });
+  if (root.dataset && root.dataset.progress) root.style.width = `${root.dataset.progress}%`;
+});

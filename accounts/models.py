@@ -129,6 +129,17 @@ class Organization(models.Model):
         return reverse("accounts:organization_detail", kwargs={"slug": self.slug})
 
 
+class MembershipQuerySet(models.QuerySet):
+    """The one place that says whether someone belongs to an organization, and how."""
+
+    def of(self, user, organization):
+        """``user``'s membership of ``organization`` (an instance or its id): one row or none."""
+        return self.filter(user=user, organization=organization)
+
+    def owners(self):
+        return self.filter(role=Membership.Role.OWNER)
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", "Owner"  # manages members and billing
@@ -142,6 +153,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "user__email"]

@@ -6,10 +6,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from softwaresupp.dates import monday_of
 from softwaresupp.forms import DayField
 from softwaresupp.submissions import SubmittedOnceForm
 from timesheets.models import HOURS_STEP, QUARTER_MESSAGE
-from timesheets.selectors import GROUPS, ReportFilter, monday_of
+from timesheets.selectors import GROUPS, ReportFilter
 
 _CLOCK = re.compile(r"^(?P<h>\d{1,2})\s*[:h]\s*(?P<m>\d{1,2})?\s*(?:m|min)?$")
 _MINUTES = re.compile(r"^(?P<m>\d{1,4})\s*(?:m|min)$")

@@ -285,10 +285,8 @@ class TimeEntry(models.Model):
                     f"“{task}” is cancelled: no more hours can be logged on it."
                 )
             assigned = (
-                Assignment.objects.filter(
-                    project_id=task.project_id, expert_id=self.expert_id, starts_on__lte=self.day
-                )
-                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.day))
+                Assignment.objects.covering(self.day)
+                .filter(project_id=task.project_id, expert_id=self.expert_id)
                 .filter(lasted_until_created(task.created_at.astimezone(UTC).date()))
                 .exists()
             )

@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from projects.models import Assignment, Project, Task
+from softwaresupp.dates import monday_of
 from softwaresupp.notifications import absolute_url, notify
 from softwaresupp.outbox import outbox_batch
 from timesheets.models import Reminder, TimeEntry
-from timesheets.selectors import monday_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,7 @@ def _local(moment: datetime, time_zone: str) -> datetime:
 
 def _active_assignments(first: date, last: date):
     return (
-        Assignment.objects.filter(starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        Assignment.objects.overlapping(first, last)
         .filter(expert__is_active=True, project__status=Project.Status.ACTIVE)
         .values_list("expert_id", "project_id", "role", "starts_on", "ends_on")
     )
@@ -59,9 +58,8 @@ def _due_experts(now: datetime) -> dict[int, tuple[User, date]]:
     experts = User.objects.filter(
         is_active=True,
         expert_profile__isnull=False,
-        assignments__in=Assignment.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=now.date() - timedelta(days=1))
-        ),
+        # Assigned yesterday or later (yesterday: the local day may lag behind UTC).
+        assignments__in=Assignment.objects.overlapping(now.date() - timedelta(days=1), date.max),
     ).distinct()
     due = {}
     for expert in experts:

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from softwaresupp.dates import monday_of
 from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error, parse_day, parse_id
 from softwaresupp.http import post_required_after_lookup
 from timesheets import selectors, services
 from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm, TimeEntryLogForm
 from timesheets.models import format_hours, local_today
-from timesheets.selectors import GROUPS, monday_of
+from timesheets.selectors import GROUPS
 
 REPORT_PAGE_SIZE = 100
 

@@ -1,8 +1,9 @@
 """Writes for the network's experts: profiles, rates and certification (R-EXPERT-ONBOARD)."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ExpertProfile, User
@@ -112,7 +113,7 @@ def expert_profile_uncertify(*, actor: User, profile: ExpertProfile) -> ExpertPr
     today = timezone.now().date()
     # Assignments belong to projects, which builds on accounts: read through the reverse
     # relation rather than importing the app above this one.
-    lasting = profile.user.assignments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    lasting = profile.user.assignments.overlapping(today, date.max)
     projects = sorted({str(assignment.project) for assignment in lasting.select_related("project")})
     if projects:
         raise ValidationError(

@@ -13,9 +13,7 @@ from softwaresupp.notifications import absolute_url, notify
 def _require_owner(actor: User, organization: Organization) -> None:
     if actor.sees_everything:
         return
-    if not Membership.objects.filter(
-        user=actor, organization=organization, role=Membership.Role.OWNER
-    ).exists():
+    if not Membership.objects.of(actor, organization).owners().exists():
         raise PermissionDenied("Only the organization's owners can manage its members.")
 
 

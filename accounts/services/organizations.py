@@ -41,9 +41,7 @@ def organization_create(
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
     """Its owners or staff change the name, time zone or billing address; the slug stays,
     so links already sent keep working."""
-    is_owner = Membership.objects.filter(
-        user=actor, organization=organization, role=Membership.Role.OWNER
-    ).exists()
+    is_owner = Membership.objects.of(actor, organization).owners().exists()
     if not (actor.sees_everything or is_owner):
         raise PermissionDenied("Only the organization's owners can change its details.")
     unknown = set(fields) - set(ORGANIZATION_FIELDS)

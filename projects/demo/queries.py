@@ -11,8 +11,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Membership
-from projects.models import Project, Query, QueryNote, QueryPromise, QueryReply, QueryResponse
-from projects.models.queries import FIRST_RESPONSE_WITHIN, current_assignments
+from projects.models import (
+    Assignment,
+    Project,
+    Query,
+    QueryNote,
+    QueryPromise,
+    QueryReply,
+    QueryResponse,
+)
+from projects.models.queries import FIRST_RESPONSE_WITHIN
 
 ORGANIZATION_SLUGS = ("acme-robotics", "globex-retail")
 
@@ -178,7 +186,9 @@ def seed(world: dict) -> None:
             .order_by("-role", "pk")
             .first()
         )
-        assignment = current_assignments().filter(project=project).select_related("expert").first()
+        assignment = (
+            Assignment.objects.current().filter(project=project).select_related("expert").first()
+        )
         expert = assignment.expert if assignment else world.get("staff")
         if asker is None or expert is None:
             continue

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,14 +24,9 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if user.sees_everything:
             return self
-        today = _today_utc()
         return self.filter(
             Q(organization__memberships__user=user)
-            | Q(
-                pk__in=Assignment.objects.filter(expert=user, starts_on__lte=today)
-                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-                .values("project_id")
-            )
+            | Q(pk__in=Assignment.objects.current().filter(expert=user).values("project_id"))
         ).distinct()
 
 
@@ -104,6 +99,24 @@ class Project(models.Model):
         return moment.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
 
 
+class AssignmentQuerySet(models.QuerySet):
+    """The one place that says which days an assignment covers: from ``starts_on`` to
+    ``ends_on``, both included; no ``ends_on`` means open-ended."""
+
+    def overlapping(self, first: date, last: date):
+        """Assignments covering at least one day of ``first``…``last``."""
+        return self.filter(starts_on__lte=last).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+        )
+
+    def covering(self, day: date):
+        return self.overlapping(day, day)
+
+    def current(self):
+        """Covering today (UTC): the day ``Project.objects.visible_to`` uses (R-TENANT)."""
+        return self.covering(_today_utc())
+
+
 class Assignment(models.Model):
     """An expert on a project for a span of days; while it lasts, the expert sees the project."""
 
@@ -119,6 +132,8 @@ class Assignment(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     starts_on = models.DateField(default=_today_utc)
     ends_on = models.DateField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-role", "starts_on"]
@@ -154,12 +169,6 @@ class Assignment(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
-
-
-def week_of(day: date) -> tuple[date, date]:
-    """The Monday and the Sunday of the week that holds ``day`` (R-SPRINT)."""
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
 
 
 class SprintQuerySet(models.QuerySet):

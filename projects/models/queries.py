@@ -38,24 +38,19 @@ def first_response_outcome(*, due_at, responded_at, resolved_at, now) -> str:
     return BREACH if now >= due_at else WAITING
 
 
-def current_assignments(*, now=None):
-    """Assignments that cover today (UTC), the same day ``Project.visible_to`` uses."""
-    today = (now or timezone.now()).date()
-    return Assignment.objects.filter(starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-
-
 def team_project_ids(user):
     """Projects on which ``user`` is one of the experts today: a subquery of ids."""
-    return current_assignments().filter(expert=user).values("project_id")
+    return Assignment.objects.current().filter(expert=user).values("project_id")
 
 
 def is_on_team(user, project) -> bool:
     """Staff, or an expert assigned to the project today: the people who answer queries."""
     if not user.is_authenticated:
         return False
-    return user.sees_everything or current_assignments().filter(expert=user, project=project).exists()
+    return (
+        user.sees_everything
+        or Assignment.objects.current().filter(expert=user, project=project).exists()
+    )
 
 
 class QueryQuerySet(models.QuerySet):
@@ -368,7 +363,6 @@ __all__ = [
     "QueryQuerySet",
     "QueryReply",
     "QueryResponse",
-    "current_assignments",
     "is_on_team",
     "team_project_ids",
 ]

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Membership, Organization, User
 from projects.models import Assignment, Project, Task
-from projects.models.core import UNFINISHED_STATUSES, _today_utc
+from projects.models.core import UNFINISHED_STATUSES
 from softwaresupp.tenancy import get_visible_or_404
 
 
@@ -33,24 +33,15 @@ class ProjectAccess:
         return self.sees_everything
 
 
-def active_assignments(project):
-    today = _today_utc()
-    return project.assignments.filter(starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-
-
 def project_access(*, user, project: Project) -> ProjectAccess:
     if not user.is_authenticated:
         return ProjectAccess()
     role = (
-        Membership.objects.filter(user=user, organization_id=project.organization_id)
-        .values_list("role", flat=True)
-        .first()
+        Membership.objects.of(user, project.organization_id).values_list("role", flat=True).first()
     )
     return ProjectAccess(
         sees_everything=user.sees_everything,
-        is_expert=active_assignments(project).filter(expert=user).exists(),
+        is_expert=project.assignments.current().filter(expert=user).exists(),
         is_customer=role is not None,
         is_owner=role == Membership.Role.OWNER,
     )
@@ -69,9 +60,7 @@ def project_list(*, user, status: str | None = None):
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.filter(
-                    Q(ends_on__isnull=True) | Q(ends_on__gte=_today_utc())
-                ).select_related("expert"),
+                queryset=Assignment.objects.current().select_related("expert"),
                 to_attr="current_assignments",
             )
         )
@@ -99,7 +88,7 @@ def project_team(*, project: Project):
 def assignable_experts(*, project: Project):
     """R-HOURS/R-TIMESHEET: only an expert assigned to the project today can own its tasks."""
     return User.objects.filter(
-        pk__in=active_assignments(project).values("expert_id"), is_active=True
+        pk__in=project.assignments.current().values("expert_id"), is_active=True
     ).order_by("first_name", "last_name", "email")
 
 
@@ -108,7 +97,7 @@ def organizations_for_new_project(*, user):
     if user.sees_everything:
         return Organization.objects.order_by("name")
     return Organization.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.OWNER
+        pk__in=Membership.objects.filter(user=user).owners().values("organization_id")
     ).order_by("name")
 
 

@@ -18,13 +18,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Membership
-from projects.models import Project, Query
+from projects.models import Assignment, Project, Query
 from projects.models.queries import (
     QueryNote,
     QueryPromise,
     QueryReply,
     QueryResponse,
-    current_assignments,
     is_on_team,
 )
 from softwaresupp.notifications import absolute_url
@@ -55,7 +54,7 @@ def project_list(*, user):
 
 
 def is_customer(*, user, project: Project) -> bool:
-    return Membership.objects.filter(user=user, organization_id=project.organization_id).exists()
+    return Membership.objects.of(user, project.organization_id).exists()
 
 
 def can_ask(*, user, project: Project) -> bool:
@@ -99,7 +98,7 @@ def query_open_list(*, user):
         .prefetch_related(
             Prefetch(
                 "project__assignments",
-                queryset=current_assignments().select_related("expert"),
+                queryset=Assignment.objects.current().select_related("expert"),
                 to_attr="team",
             )
         )

@@ -119,9 +119,7 @@ def query_figures(*, user, start: datetime, end: datetime) -> FiguresReport:
     experts their own (and their projects'), staff everyone's. Four SQL queries."""
     now = timezone.now()
     visible_projects = Project.objects.visible_to(user)
-    assignments = Assignment.objects.filter(starts_on__lte=end.date()).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start.date())
-    )
+    assignments = Assignment.objects.overlapping(start.date(), end.date())
     if user.sees_everything:
         queries = Query.objects.all()
     elif user.is_expert:

@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
-from projects.selectors.projects import active_assignments
 
 
 def can_triage(actor, project) -> bool:
@@ -11,7 +10,7 @@ def can_triage(actor, project) -> bool:
     move tasks, post updates and ship releases."""
     if not getattr(actor, "is_authenticated", False):
         return False
-    return actor.sees_everything or active_assignments(project).filter(expert=actor).exists()
+    return actor.sees_everything or project.assignments.current().filter(expert=actor).exists()
 
 
 def require_triage(actor, project) -> None:
@@ -20,7 +19,7 @@ def require_triage(actor, project) -> None:
 
 
 def is_customer_of(actor, project) -> bool:
-    return Membership.objects.filter(user=actor, organization_id=project.organization_id).exists()
+    return Membership.objects.of(actor, project.organization_id).exists()
 
 
 def require_participant(actor, project) -> None:

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from projects.models import Task, TaskComment
-from projects.selectors.projects import active_assignments
 from projects.services.access import can_triage, is_customer_of, require_participant
 from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
@@ -25,7 +24,7 @@ def _comment_recipients(task: Task, actor):
     if task.assignee is None or task.assignee not in people:
         people += [
             a.expert
-            for a in active_assignments(project).filter(role="lead").select_related("expert")
+            for a in project.assignments.current().filter(role="lead").select_related("expert")
         ]
     return [p for p in people if p.is_active and p.pk != actor.pk]
 

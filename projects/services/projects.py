@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import Membership, Organization
 from projects.models import Assignment, Project
@@ -29,9 +28,7 @@ PROJECT_FIELDS = (
 def _require_owner_or_staff(actor, organization: Organization) -> None:
     if actor.sees_everything:
         return
-    if not Membership.objects.filter(
-        user=actor, organization=organization, role=Membership.Role.OWNER
-    ).exists():
+    if not Membership.objects.of(actor, organization).owners().exists():
         raise PermissionDenied("Only the organization's owners and SoftwareSupp staff can do that.")
 
 
@@ -136,11 +133,9 @@ def assignment_create(
             {"expert": "This expert is not certified yet; finish their onboarding first."}
         )
     starts_on = starts_on or _today_utc()
-    overlapping = project.assignments.filter(expert=expert).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    overlapping = project.assignments.filter(expert=expert).overlapping(
+        starts_on, ends_on or date.max
     )
-    if ends_on is not None:
-        overlapping = overlapping.filter(starts_on__lte=ends_on)
     if overlapping.exists():
         raise ValidationError({"expert": "This expert is already assigned for these dates."})
     assignment = Assignment(

@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Query
-from projects.models.queries import WARN_BEFORE_DEADLINE, current_assignments
+from projects.models import Assignment, Query
+from projects.models.queries import WARN_BEFORE_DEADLINE
 from projects.services.query_common import query_summary, staff_recipients
 from softwaresupp.notifications import absolute_url, notify
 
@@ -52,7 +52,7 @@ def query_alerts_send() -> dict[str, int]:
     Each person gets one message per kind per run, listing their queries. The number of SQL
     statements is fixed, however many queries are open."""
     now = timezone.now()
-    team_today = current_assignments(now=now).filter(project_id=OuterRef("project_id"))
+    team_today = Assignment.objects.covering(now.date()).filter(project_id=OuterRef("project_id"))
     with transaction.atomic():
         due = list(
             Query.objects.select_for_update(skip_locked=True, of=("self",))
@@ -85,7 +85,7 @@ def query_alerts_send() -> dict[str, int]:
         if warned or breached:
             alerted_projects = {q.project_id for q in (*warned, *breached)}
             for assignment in (
-                current_assignments(now=now)
+                Assignment.objects.covering(now.date())
                 .filter(project_id__in=alerted_projects)
                 .select_related("expert")
                 .order_by("expert_id")

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import Membership, User
-from projects.models import Query
-from projects.models.queries import current_assignments, is_on_team
+from projects.models import Assignment, Query
+from projects.models.queries import is_on_team
 from softwaresupp.notifications import absolute_url
 
 
@@ -19,13 +19,13 @@ def staff_recipients() -> list:
 
 
 def is_member(user, organization_id) -> bool:
-    return Membership.objects.filter(user=user, organization_id=organization_id).exists()
+    return Membership.objects.of(user, organization_id).exists()
 
 
 def team_experts(project_id, *, exclude=None) -> list:
     experts = [
         assignment.expert
-        for assignment in current_assignments()
+        for assignment in Assignment.objects.current()
         .filter(project_id=project_id)
         .select_related("expert")
         .order_by("expert_id")

@@ -11,8 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from projects.models import Project, Sprint, Task
-from projects.models.core import UNFINISHED_STATUSES, week_of
+from projects.models.core import UNFINISHED_STATUSES
 from projects.services.access import require_triage
+from softwaresupp.dates import week_of
 from softwaresupp.events import event_record
 from softwaresupp.models import Event
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from projects.models import Project, Sprint, Task, TaskHours
-from projects.selectors.projects import active_assignments
 from projects.services.access import can_triage, require_participant, require_triage
 from projects.services.sprints import sprints_ensure
 from projects.services.updates import additional_work_report
@@ -83,7 +82,7 @@ def _check_status(task: Task, status: str) -> None:
 
 
 def _check_assignee(project: Project, assignee) -> None:
-    if assignee is not None and not active_assignments(project).filter(expert=assignee).exists():
+    if assignee is not None and not project.assignments.current().filter(expert=assignee).exists():
         raise ValidationError({"assignee": MESSAGES["assignee"]})
 
 

@@ -11,7 +11,6 @@ from timesheets.selectors.common import (  # noqa: F401
     TaskTimeSummary,
     dashboard_hours,
     expert_assigned_on,
-    monday_of,
     task_loggable_get,
     task_time_summary,
     time_entry_get_for_edit,

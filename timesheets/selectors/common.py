@@ -16,15 +16,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from projects.models import Assignment, Project, Task
+from softwaresupp.dates import monday_of
 from softwaresupp.tenancy import get_visible_or_404
 from timesheets.models import TimeEntry, local_today
 
 ZERO = Decimal("0")
 HOURS = DecimalField(max_digits=12, decimal_places=2)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def sum_hours(**filter_kwargs):
@@ -48,11 +45,7 @@ def task_loggable_get(*, user, pk: int) -> Task:
 
 
 def expert_assigned_on(*, expert, project, day: date) -> bool:
-    return (
-        Assignment.objects.filter(project=project, expert=expert, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .exists()
-    )
+    return Assignment.objects.covering(day).filter(project=project, expert=expert).exists()
 
 
 @dataclass

@@ -107,8 +107,8 @@ class WeekGrid:
 def _assignment_spans(expert, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
     spans: dict[int, list[tuple[date, date]]] = {}
     assignments = (
-        Assignment.objects.filter(expert=expert, starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        Assignment.objects.overlapping(first, last)
+        .filter(expert=expert)
         .order_by()
         .values_list("project_id", "starts_on", "ends_on")
     )
@@ -122,8 +122,8 @@ def _assignment_for_task(expert, first: date, last: date) -> Exists:
     ``first`` and ``last`` that lasted until the task was created: an expert who left does
     not reach tasks added after them, whatever ``?week=`` or ``?add=`` says."""
     return Exists(
-        Assignment.objects.filter(expert=expert, project=OuterRef("project"), starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        Assignment.objects.overlapping(first, last)
+        .filter(expert=expert, project=OuterRef("project"))
         .filter(lasted_until_created(Cast(OuterRef("created_at"), DateField())))
     )
 

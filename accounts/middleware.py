@@ -11,7 +11,8 @@ from accounts.mfa import session_verified_with_mfa
 
 PROTECTED_PREFIXES = ("/admin/", "/staff/")
 # What a staff session not yet verified with MFA may still open: signing in and out, password
-# recovery, setting up and confirming MFA, and the health probe. Everything else waits.
+# recovery, setting up or confirming MFA, and the health probe. Everything else waits, even
+# removing an authenticator or its recovery codes: that takes a verified session.
 OPEN_ROUTES = {
     "account_login",
     "account_logout",
@@ -24,9 +25,12 @@ OPEN_ROUTES = {
     "account_reset_password_from_key_done",
     "account_email_verification_sent",
     "account_confirm_email",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
     "healthz",
 }
-OPEN_ROUTE_PREFIX = "mfa_"
 
 
 class StaffMFARequiredMiddleware:
@@ -73,4 +77,4 @@ def _is_open(request) -> bool:
     if request.path.startswith(settings.STATIC_URL):
         return True
     name = request.resolver_match.view_name if request.resolver_match else None
-    return bool(name) and (name in OPEN_ROUTES or name.startswith(OPEN_ROUTE_PREFIX))
+    return name in OPEN_ROUTES

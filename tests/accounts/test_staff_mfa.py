@@ -98,6 +98,13 @@ class TestStaffWithoutMFAVerifiedSession:
         assert response["Location"] == reverse("mfa_activate_totp")
         assert not Task.objects.filter(title="Sneaky").exists()
 
+    def test_an_unverified_session_cannot_remove_the_authenticator(self, client):
+        staff = login_unverified_staff(client, StaffFactory(), with_authenticator=True)
+        client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        response = client.post(reverse("mfa_deactivate_totp"))
+        assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+        assert Authenticator.objects.filter(user=staff).exists()
+
     def test_sign_in_out_and_mfa_pages_stay_open(self, client):
         login_unverified_staff(client, StaffFactory())
         for name in ("mfa_index", "mfa_activate_totp", "account_reauthenticate", "healthz"):

@@ -55,6 +55,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from accounts.models import User
+    from tests.factories.accounts import sign_in
     from timesheets.models import TimeEntry
 
     setup_test_environment()
@@ -83,7 +84,7 @@ def main() -> None:
 
     def client_for(user) -> Client:
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)  # staff see every tenant only in an MFA-verified session
         return client
 
     year = {"start": "2025-03-09", "end": "2026-03-08"}

@@ -48,7 +48,7 @@ def _active_assignments(first: date, last: date):
     return (
         Assignment.objects.overlapping(first, last)
         .filter(expert__is_active=True, project__status=Project.Status.ACTIVE)
-        .values_list("expert_id", "project_id", "role", "starts_on", "ends_on")
+        .only("expert", "project", "role", "starts_on", "ends_on")
     )
 
 
@@ -96,18 +96,17 @@ def _expert_reminders(now: datetime) -> int:
         return 0
     days = [day for _, day in due.values()]
     first, last = min(days) - timedelta(days=7), max(days)
-    assigned: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
+    assigned: dict[int, dict[int, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
     leads: dict[int, set[int]] = defaultdict(set)
     members: dict[int, set[int]] = defaultdict(set)
-    for expert_id, project_id, role, starts_on, ends_on in _active_assignments(first, last):
-        assigned[expert_id][project_id] = (starts_on, ends_on or date.max)
-        members[project_id].add(expert_id)
-        if role == Assignment.Role.LEAD:
-            leads[project_id].add(expert_id)
+    for assignment in _active_assignments(first, last):
+        assigned[assignment.expert_id][assignment.project_id].append(assignment)
+        members[assignment.project_id].add(assignment.expert_id)
+        if assignment.role == Assignment.Role.LEAD:
+            leads[assignment.project_id].add(assignment.expert_id)
 
     def on_project(expert_id: int, project_id: int, day: date) -> bool:
-        span = assigned.get(expert_id, {}).get(project_id)
-        return span is not None and span[0] <= day <= span[1]
+        return any(a.covers(day) for a in assigned.get(expert_id, {}).get(project_id, ()))
 
     in_progress = (
         Task.objects.filter(status=Task.Status.IN_PROGRESS, assignee_id__in=due)

@@ -104,17 +104,17 @@ class WeekGrid:
         return next((row for row in self.rows if row.task.pk == task_id), None)
 
 
-def _assignment_spans(expert, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
-    spans: dict[int, list[tuple[date, date]]] = {}
+def _assignments_by_project(expert, first: date, last: date) -> dict[int, list[Assignment]]:
+    by_project: dict[int, list[Assignment]] = {}
     assignments = (
         Assignment.objects.overlapping(first, last)
         .filter(expert=expert)
+        .only("project", "starts_on", "ends_on")
         .order_by()
-        .values_list("project_id", "starts_on", "ends_on")
     )
-    for project_id, starts_on, ends_on in assignments:
-        spans.setdefault(project_id, []).append((starts_on, ends_on or date.max))
-    return spans
+    for assignment in assignments:
+        by_project.setdefault(assignment.project_id, []).append(assignment)
+    return by_project
 
 
 def _assignment_for_task(expert, first: date, last: date) -> Exists:
@@ -141,7 +141,7 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
     today = local_today(expert)
     days = [monday + timedelta(days=i) for i in range(7)]
     sunday = days[-1]
-    spans = _assignment_spans(expert, monday - timedelta(days=7), sunday)
+    assignments = _assignments_by_project(expert, monday - timedelta(days=7), sunday)
 
     cells = (
         TimeEntry.objects.filter(
@@ -194,8 +194,8 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
     def covered(task: Task, day: date) -> bool:
         created_on = task.created_at.astimezone(UTC).date()
         return any(
-            start <= day <= end and created_on <= end
-            for start, end in spans.get(task.project_id, ())
+            assignment.covers(day) and created_on <= (assignment.ends_on or date.max)
+            for assignment in assignments.get(task.project_id, ())
         )
 
     rows = []

@@ -11,6 +11,7 @@ from accounts.services.members import (
     invitation_create,
     invitation_revoke,
     membership_remove,
+    membership_role_set,
 )
 from accounts.services.organizations import organization_create, organization_update
 from accounts.services.people import (
@@ -31,6 +32,7 @@ __all__ = [
     "invitation_create",
     "invitation_revoke",
     "membership_remove",
+    "membership_role_set",
     "organization_create",
     "organization_update",
     "user_access_change",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from softwaresupp.admin_tools import AppendOnlyAdmin
-from softwaresupp.models import Event, OutboxMessage
+from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
+from softwaresupp.models import Event, FormSubmission, OutboxMessage
 from softwaresupp.outbox import outbox_resend
 
 
@@ -35,3 +35,14 @@ class OutboxMessageAdmin(AppendOnlyAdmin):
 
     def has_resend_permission(self, request):
         return request.user.has_perm("core.resend_outboxmessage")
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ViewOnlyAdmin):
+    """Create forms' one-time tokens and what each first post created: for tracing a
+    replayed post; written only by the services that claim them."""
+
+    list_display = ["created_at", "user", "token", "target_type", "target_id"]
+    list_filter = ["target_type"]
+    search_fields = ["user__email", "=token"]
+    date_hierarchy = "created_at"

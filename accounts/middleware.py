@@ -11,7 +11,8 @@ from accounts.mfa import session_verified_with_mfa
 
 PROTECTED_PREFIXES = ("/admin/", "/staff/")
 # What a staff session not yet verified with MFA may still open: signing in and out, password
-# recovery, setting up or confirming MFA, and the health probe. Everything else waits, even
+# recovery, setting up or confirming MFA (and static files and the health probe, which never
+# look at the session: see _is_infrastructure). Everything else waits, even
 # removing an authenticator or its recovery codes: that takes a verified session.
 OPEN_ROUTES = {
     "account_login",
@@ -29,7 +30,6 @@ OPEN_ROUTES = {
     "mfa_activate_totp",
     "mfa_authenticate",
     "mfa_reauthenticate",
-    "healthz",
 }
 
 
@@ -45,6 +45,9 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_infrastructure(request.path):
+            # No session or user lookup: the health probe must answer with the database down.
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated and user.is_staff:
             user.mfa_verified = session_verified_with_mfa(request, user)
@@ -56,10 +59,10 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if _is_infrastructure(request.path) or _is_open(request):
+            return None
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.sees_everything:
-            return None
-        if _is_open(request):
             return None
         if not is_mfa_enabled(user):
             messages.warning(
@@ -73,8 +76,10 @@ class StaffMFARequiredMiddleware:
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")
 
 
+def _is_infrastructure(path: str) -> bool:
+    return path.startswith(settings.STATIC_URL) or path == reverse("healthz")
+
+
 def _is_open(request) -> bool:
-    if request.path.startswith(settings.STATIC_URL):
-        return True
     name = request.resolver_match.view_name if request.resolver_match else None
     return name in OPEN_ROUTES

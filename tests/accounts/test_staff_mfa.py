@@ -14,10 +14,13 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from accounts import services as account_services
+from accounts.middleware import StaffMFARequiredMiddleware
 from accounts.models import Membership, Organization
 from projects.models import Project, Query, QueryNote, Task
 from projects.selectors.projects import organizations_for_new_project, project_list
@@ -104,6 +107,14 @@ class TestStaffWithoutMFAVerifiedSession:
         response = client.post(reverse("mfa_deactivate_totp"))
         assert response["Location"].startswith(reverse("mfa_reauthenticate"))
         assert Authenticator.objects.filter(user=staff).exists()
+
+    def test_the_gate_never_reads_the_session_of_the_health_probe(self, rf):
+        # With the database down the probe must still answer: the gate stays out of its way.
+        request = rf.get(reverse("healthz"))
+        request.user = SimpleLazyObject(lambda: pytest.fail("the gate read the user"))
+        gate = StaffMFARequiredMiddleware(lambda request: HttpResponse("ok"))
+        assert gate(request).status_code == 200
+        assert gate.process_view(request, None, (), {}) is None
 
     def test_sign_in_out_and_mfa_pages_stay_open(self, client):
         login_unverified_staff(client, StaffFactory())

@@ -137,11 +137,13 @@ def outbox_claim_due(*, keys: list[str] | None, limit: int) -> list[OutboxMessag
 
 
 def is_permanent(error: Exception) -> bool:
-    """A 5xx answer about the message or its recipients. Connection and login failures are
-    about our side or the server's state, so they are retried like 4xx answers."""
+    """A 5xx answer about the message or its recipients. Refused connections, logins and
+    sender addresses are about our configuration or the server's state, not this message,
+    so they are retried like 4xx answers (and fail only after ``MAX_ATTEMPTS``)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    if isinstance(error, (smtplib.SMTPConnectError, smtplib.SMTPAuthenticationError)):
+    ours = (smtplib.SMTPConnectError, smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)
+    if isinstance(error, ours):
         return False
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500

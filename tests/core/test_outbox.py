@@ -2,6 +2,7 @@
 task and by the sweep; SMTP refusals are recorded, retried only when temporary, and a retry
 never re-sends to a recipient already served."""
 
+import smtplib
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from softwaresupp.celery import app
 from softwaresupp.models import Event, OutboxMessage
 from softwaresupp.notifications import Recipient, notify, render_message
-from softwaresupp.outbox import MAX_ATTEMPTS, outbox_claim_due, outbox_relay
+from softwaresupp.outbox import MAX_ATTEMPTS, is_permanent, outbox_claim_due, outbox_relay
 from tests.factories.accounts import OrganizationFactory, UserFactory, customer
 from tests.smtp_server import free_port, smtp_server
 
@@ -211,6 +212,25 @@ class TestSMTPRefusals:
         rows = OutboxMessage.objects.all()
         assert {(r.state, r.attempts) for r in rows} == {(PENDING, 1)}
         assert all("Connection" in r.last_error for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"No such mailbox")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.com": (451, b"Try later")}), False),
+        (smtplib.SMTPDataError(554, b"Message rejected"), True),
+        (smtplib.SMTPDataError(421, b"Busy"), False),
+        # Ours to fix, not the message's: retried, failed only after the last attempt.
+        (smtplib.SMTPSenderRefused(550, b"Sender refused", "team@example.com"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Bad login"), False),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (ConnectionRefusedError(), False),
+        (TimeoutError(), False),
+    ],
+)
+def test_which_refusals_are_permanent(error, permanent):
+    assert is_permanent(error) is permanent
 
 
 @pytest.mark.django_db

@@ -9,12 +9,12 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 
 from softwaresupp.dates import monday_of
 from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error, parse_day, parse_id
-from softwaresupp.http import post_required_after_lookup
+from softwaresupp.http import post_required_after_lookup, safe_next_url
 from timesheets import selectors, services
 from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm, TimeEntryLogForm
 from timesheets.models import format_hours, local_today
@@ -24,12 +24,7 @@ REPORT_PAGE_SIZE = 100
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return safe_next_url(request, fallback)
 
 
 def _refusal(error) -> str:

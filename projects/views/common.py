@@ -2,17 +2,13 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from softwaresupp.http import safe_next_url
 
 
 def redirect_back(request, default):
     """Back to the page the form was on (``next``), if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next_url(request, default))
 
 
 def refusal_text(error: Exception) -> str:

@@ -99,3 +99,20 @@ def test_a_grid_cell_at_the_calendars_edge_is_refused_not_a_server_error(client,
     for day in EDGE_DATES:
         response = client.post(f"{week}?week={day}", {f"cell-{site.task.pk}-{day}": "1"})
         assert response.status_code < 500, day
+
+
+@pytest.mark.parametrize(
+    "target", ["0001-01-01", "dashboard", "//evil.example/", "https://evil.example/"]
+)
+def test_a_next_that_is_not_a_path_on_this_site_falls_back(client, site, target):
+    client.force_login(site.expert)
+    client.raise_request_exception = False
+    url = reverse("timesheets:entry_edit", args=[site.entry.pk])
+    response = client.post(url, {"day": "2026-01-05", "hours": "2", "next": target})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hours/")
+    comment = client.post(
+        reverse("projects:task_comment", args=[site.task.pk]), {"body": "Hi", "next": target}
+    )
+    assert comment.status_code == 302
+    assert comment["Location"].startswith(reverse("projects:task_detail", args=[site.task.pk]))

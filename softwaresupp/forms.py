@@ -42,6 +42,16 @@ class DayField(forms.DateField):
             raise ValidationError(OUT_OF_RANGE_DAY, code="out_of_range")
 
 
+class MomentField(forms.DateTimeField):
+    """Django's DateTimeField on a day within ``EARLIEST_DAY`` … ``LATEST_DAY``: a moment in
+    year 9999 cannot be shown in a time zone east of UTC."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DAY <= value.date() <= LATEST_DAY:
+            raise ValidationError(OUT_OF_RANGE_DAY, code="out_of_range")
+
+
 BIGINT_MAX = 2**63 - 1
 
 

@@ -7,7 +7,7 @@ from django import forms
 
 from projects.forms.common import form_helper
 from projects.models import QueryResponse, Task
-from softwaresupp.forms import DayField
+from softwaresupp.forms import DayField, MomentField
 from softwaresupp.submissions import SubmittedOnceForm
 
 
@@ -89,7 +89,7 @@ class QueryResponseForm(DetailPageForm):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25"}),
     )
-    deliver_by = forms.DateTimeField(
+    deliver_by = MomentField(
         label="or deliver by",
         required=False,
         widget=DateTimeLocalInput(),

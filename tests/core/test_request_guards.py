@@ -116,3 +116,14 @@ def test_a_next_that_is_not_a_path_on_this_site_falls_back(client, site, target)
     )
     assert comment.status_code == 302
     assert comment["Location"].startswith(reverse("projects:task_detail", args=[site.task.pk]))
+
+
+def test_a_delivery_moment_at_the_calendars_edge_is_refused_beside_the_field(client, site):
+    client.force_login(site.expert)
+    response = client.post(
+        reverse("queries:respond", args=[site.query.pk]),
+        {"kind": "answer", "body": "Soon", "deliver_by": "9999-12-31T23:59"},
+    )
+    assert response.status_code in (200, 400)
+    assert "Pick a date between 2000 and 2100" in response.content.decode()
+    assert not site.query.responses.exists()

@@ -49,7 +49,9 @@ def _expert_on_project_a(world, email, *, starts_on, ends_on=None):
 def build_world(capture_on_commit) -> World:
     org_a = OrganizationFactory(name=f"Org {MARKER}", slug="tenant-a")
     org_b = OrganizationFactory(name="Other Company", slug="tenant-b")
-    owner_a = customer(org_a, Membership.Role.OWNER, email="owner-a@example.com", first_name=MARKER)
+    owner_a = customer(
+        org_a, Membership.Role.OWNER, email="owner-a@example.com", first_name=f"Olga-{MARKER}"
+    )
     world = World(
         org_a=org_a,
         owner_a=owner_a,

@@ -30,9 +30,10 @@ def world(django_db_setup, django_db_blocker):
 
 
 # Into every field at once: most are refused by the first form check.
-GARBAGE = ["", "abc", "-1", "1e309", "99999999999999999999", "2026-13-45", "<b>x</b>", "٣", "\x00"]
+GARBAGE = ["", "-1", "1e309", "99999999999999999999", "2026-13-45", "٣"]
 # One field or one query parameter at a time, the rest valid: these reach the services.
-FEW = ["\x00", "-1", "99999999999999999999", "0001-01-01", "x" * 3000]
+FEW = ["\x00", "-1", "99999999999999999999", "0001-01-01"]
+LONG = "x" * 3000
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.I)
 EXTRA_FIELDS = {"hours", "day", "estimate_hours", "status", "title", "body"}
 
@@ -66,13 +67,13 @@ def test_garbage_in_every_field_never_gives_a_server_error(world, db, who):
             failures.append(f"GET {url}: {page.status_code}")
             continue
         fields = _field_names(body(page) if page.status_code == 200 else "") | EXTRA_FIELDS
-        # A view that takes no POST gets one try; htmx requests take other branches.
-        values = GARBAGE if name in writes else GARBAGE[1:2]
-        for value in values:
+        # A view that takes no POST gets one try: the last one, htmx (other branches).
+        for value in GARBAGE if name in writes else []:
             data = {field: value for field in fields}
             _post_checked(client, url, data, failures, f"{value!r} in every field", before=before)
-        data = {field: "abc" for field in fields}
-        _post_checked(client, url, data, failures, "htmx", before=before, HTTP_HX_REQUEST="true")
+        data = {field: LONG for field in fields}
+        label = "htmx, long text in every field"
+        _post_checked(client, url, data, failures, label, before=before, HTTP_HX_REQUEST="true")
     assert not failures, "\n".join(failures)
 
 
@@ -106,7 +107,7 @@ def test_garbage_in_each_query_parameter(world, db, who):
         before = database_fingerprint()
         with rolled_back():
             for param in params:
-                for value in FEW:
+                for value in [*FEW, LONG]:
                     url = with_query(base, {**params, param: value})
                     response = client.get(url)
                     if response.status_code >= 500:

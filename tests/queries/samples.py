@@ -94,6 +94,6 @@ ROUTES = {
         done=lambda w: Query.objects.filter(title="Swept question").exists(),
     ),
     "queries:project_export": Sample(kwargs=_project),
-    "queries:staff_open": Sample(query=lambda w: {"page": "1"}),
-    "queries:staff_figures": Sample(query=_period),
+    "queries:staff_open": Sample(query=lambda w: {"page": "1"}, writer="staff"),
+    "queries:staff_figures": Sample(query=_period, writer="staff"),
 }

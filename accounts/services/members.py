@@ -134,7 +134,11 @@ def _lock_membership(membership: Membership) -> Membership:
     Organization.objects.select_for_update().filter(pk=membership.organization_id).values_list(
         "pk"
     ).get()
-    return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
+    try:
+        return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
+    except Membership.DoesNotExist:
+        # Removed by someone else a moment ago (two owners clicking at once).
+        raise ValidationError("This person is no longer a member of the organization.") from None
 
 
 def _refuse_if_last_owner(membership: Membership) -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Membership
-from accounts.services import membership_role_set
+from accounts.services import membership_remove, membership_role_set
 from softwaresupp.models import Event
 from tests.factories.accounts import MembershipFactory, OrganizationFactory
 
@@ -53,3 +53,15 @@ def test_an_unknown_role_is_refused(organization):
     member = MembershipFactory(organization=organization, role=MEMBER)
     with pytest.raises(ValidationError):
         membership_role_set(actor=owner.user, membership=member, role="admin")
+
+
+def test_a_membership_removed_meanwhile_is_refused_with_a_reason(organization):
+    owner = MembershipFactory(organization=organization)
+    member = MembershipFactory(organization=organization, role=MEMBER)
+    membership_remove(actor=owner.user, membership=member)
+    for change in (
+        lambda: membership_remove(actor=owner.user, membership=member),
+        lambda: membership_role_set(actor=owner.user, membership=member, role=OWNER),
+    ):
+        with pytest.raises(ValidationError, match="no longer a member"):
+            change()

@@ -1,11 +1,13 @@
 """Projects reads hours from its rollup (projects.TaskHours); every way an entry changes keeps
 that rollup equal to the entries, in the same transaction, and ``rollup_check`` proves it."""
 
+import importlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
@@ -113,3 +115,14 @@ def test_given_raw_sql_behind_the_rollup_when_checked_then_the_command_fails_unt
 
     call_command("rollup_check", "--repair")
     assert _rollup(team) == {(team.task.pk, MONDAY): Decimal("3")}
+
+
+def test_given_entries_from_before_the_rollup_when_migrating_then_it_is_filled(team):
+    TimeEntryFactory(expert=team.expert, task=team.task, day=MONDAY, hours=Decimal("2"))
+    TimeEntryFactory(expert=team.expert, task=team.task, day=MONDAY, hours=Decimal("1.5"))
+    TaskHours.objects.all().delete()  # as a database had it before projects.TaskHours
+
+    importlib.import_module("timesheets.migrations.0002_fill_task_hours").fill(apps, None)
+
+    assert _rollup(team) == {(team.task.pk, MONDAY): Decimal("3.5")}
+    assert rollup_differences() == []

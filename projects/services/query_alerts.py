@@ -12,6 +12,7 @@ from projects.models import Assignment, Query
 from projects.models.queries import WARN_BEFORE_DEADLINE
 from projects.services.query_common import query_summary, staff_recipients
 from softwaresupp.notifications import absolute_url, notify
+from softwaresupp.outbox import outbox_batch
 
 # A message lists at most this many queries, then links to the full list.
 DIGEST_LIMIT = 50
@@ -99,12 +100,14 @@ def query_alerts_send() -> dict[str, int]:
                     people[expert.pk] = expert
                     digests[expert.pk].append(query)
         experts_url = absolute_url(reverse("queries:list"))
-        for pk, queries in warnings.items():
-            _digest("query_warning", [people[pk]], queries, experts_url)
-        for pk, queries in breaches.items():
-            _digest("query_breach", [people[pk]], queries, experts_url)
-        if unassigned or breached:
-            staff, staff_url = staff_recipients(), absolute_url(reverse("queries:staff_open"))
-            _digest("query_unassigned", staff, unassigned, staff_url)
-            _digest("query_breach", staff, breached, staff_url)
+        with outbox_batch():  # every message of the run in one INSERT
+            for pk, queries in warnings.items():
+                _digest("query_warning", [people[pk]], queries, experts_url)
+            for pk, queries in breaches.items():
+                _digest("query_breach", [people[pk]], queries, experts_url)
+            if unassigned or breached:
+                staff = staff_recipients()
+                staff_url = absolute_url(reverse("queries:staff_open"))
+                _digest("query_unassigned", staff, unassigned, staff_url)
+                _digest("query_breach", staff, breached, staff_url)
     return {"unassigned": len(unassigned), "warned": len(warned), "breached": len(breached)}

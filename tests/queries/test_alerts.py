@@ -222,12 +222,12 @@ class TestQueryCount:
         self, team, count, django_assert_num_queries, django_capture_on_commit_callbacks
     ):
         open_queries(team.project, count, ASKED)
-        # The job's 5 and one outbox insert per digest (two experts, staff); relaying the
-        # messages after the commit is the outbox's work, not counted here.
+        # The job's 5 and one outbox insert for all its messages; relaying them after the
+        # commit is the outbox's work, not counted here.
         with (
             time_machine.travel(ASKED + timedelta(hours=1), tick=False),
             django_capture_on_commit_callbacks(execute=True),
-            django_assert_num_queries(8),
+            django_assert_num_queries(6),
         ):
             counts = query_alerts_send()
         assert counts["breached"] == count

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.apps import apps
 from django.contrib.messages import constants as message_levels
@@ -50,8 +51,9 @@ EXCLUDED_MODULE_PREFIXES = ("allauth.", "django.contrib.admin")
 # Code of these apps is followed when deciding whether a view handles POST.
 PROJECT_PACKAGES = ("softwaresupp", "accounts", "projects", "timesheets", "payments", "leads")
 PROJECT_PACKAGES += ("onboarding", "surveys")
-# Tables a request may write whatever it does (the session carries flash messages).
-UNDIGESTED_APPS = {"sessions", "contenttypes", "auth", "admin"}
+# Tables a request may write whatever it does: the session (flash messages), content types
+# (created on first use).
+UNDIGESTED_APPS = {"sessions", "contenttypes"}
 
 MARKER = "TENANT-A-SECRET"
 
@@ -82,7 +84,8 @@ class Sample:
 
 @dataclass
 class World:
-    """Tenant A (with its objects) and the outsiders who must not reach them."""
+    """Tenant A (with its objects) and the outsiders who must not reach them; the samples'
+    objects and the other roles are in ``extra``, read as attributes."""
 
     org_a: object
     owner_a: object
@@ -264,14 +267,14 @@ def error_messages(response) -> list[str]:
     return [str(m) for m in queued if m.level >= message_levels.ERROR]
 
 
-def refused(response) -> bool:
+def said_no(response) -> bool:
     """A POST that saved nothing, by what the user is told: an error status, the form again
     (views redirect after a save), or a redirect with an error message."""
     return response.status_code != 302 or bool(error_messages(response))
 
 
 _FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
-_ACTION = re.compile(r'\baction="([^"]*)"', re.I)
+_ACTION = re.compile(r'\b(?:action|hx-post)="([^"]*)"', re.I)
 _HIDDEN = re.compile(r"<input\b[^>]*>", re.I)
 _ATTR = re.compile(r'\b(type|name|value)="([^"]*)"', re.I)
 
@@ -279,8 +282,6 @@ _ATTR = re.compile(r'\b(type|name|value)="([^"]*)"', re.I)
 def hidden_fields(html: str, *, page_path: str, target_path: str) -> dict[str, str]:
     """The hidden inputs (an idempotency token, ``next``…) of the page's forms that post to
     ``target_path``, as the browser would send them; the CSRF token aside."""
-    from html import unescape
-
     fields = {}
     for attrs, inner in _FORM.findall(html):
         action = _ACTION.search(attrs)

@@ -18,9 +18,9 @@ from tests.tenancy import (
     handles_post,
     project_routes,
     recording_query_reads,
-    refused,
     rolled_back,
     route_samples,
+    said_no,
     write_routes,
 )
 from tests.tenancy_world import (
@@ -193,7 +193,7 @@ def test_the_writer_in_tenant_a_succeeds_with_the_same_payload(world, db):
         with rolled_back():
             response = client.post(url, payload)
             said = error_messages(response)
-            if refused(response):
+            if said_no(response):
                 failures.append(f"POST {url} ({name}) as {role}: {response.status_code} {said}")
             elif database_fingerprint() == before:
                 failures.append(f"POST {url} ({name}) as {role}: nothing was written")

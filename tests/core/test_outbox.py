@@ -2,7 +2,10 @@
 task and by the sweep; SMTP refusals are recorded, retried only when temporary, and a retry
 never re-sends to a recipient already served."""
 
+import json
 import smtplib
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -157,6 +160,28 @@ def test_a_saved_change_answers_quickly_with_the_broker_down(client, broker_down
     assert time.monotonic() - started < 2
     assert _state("new@example.com").state == PENDING
     assert outbox_relay() == 1 and [m.to[0] for m in mail.outbox] == ["new@example.com"]
+
+
+@pytest.mark.parametrize("settings_module", ["local", "production"])
+def test_every_environment_publishes_without_waiting_for_a_broker_that_is_down(settings_module):
+    environment = {
+        "DJANGO_SETTINGS_MODULE": f"softwaresupp.settings.{settings_module}",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "platform.example.com",
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "FIELD_ENCRYPTION_KEYS": "0JTDdM3nWdHDmPKbr1yqTJb2Ho2ttZ4UM4CGBGJ6sCU=",
+        "SITE_URL": "https://platform.example.com",
+    }
+    read = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", read], env=environment, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout)["max_retries"] == 0
 
 
 @pytest.mark.django_db

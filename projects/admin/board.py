@@ -16,21 +16,14 @@ from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
 
 
 @admin.register(Sprint)
-class SprintAdmin(admin.ModelAdmin):
+class SprintAdmin(ViewOnlyAdmin):
+    """Read-only: weeks are opened and closed by the rollover job (R-SPRINT) and their goal
+    is set on the board, where the change is recorded."""
+
     list_display = ["project", "starts_on", "ends_on", "status", "rolled_over_count"]
     list_filter = ["status", "project__organization"]
     search_fields = ["project__name", "goal"]
     date_hierarchy = "starts_on"
-    # Weeks are opened and closed by the rollover job (R-SPRINT), not by hand.
-    readonly_fields = [
-        "project",
-        "starts_on",
-        "ends_on",
-        "status",
-        "closed_at",
-        "rolled_over_count",
-        "rolled_over_estimate_hours",
-    ]
     exclude = ["organization"]
 
 
@@ -48,7 +41,9 @@ class TaskAdmin(ViewOnlyAdmin):
 
 
 @admin.register(TaskComment)
-class TaskCommentAdmin(admin.ModelAdmin):
+class TaskCommentAdmin(AppendOnlyAdmin):
+    """Read-only: comments are written on the board, which emails the people on the task."""
+
     list_display = ["task", "author", "created_at"]
     list_filter = ["task__project__organization"]
     search_fields = ["body", "task__title"]

@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Assignment, Query
@@ -82,3 +84,14 @@ def test_a_file_just_over_the_attachment_limit_gets_a_message_beside_the_field(c
     assert "is larger than 10 MB" in response.content.decode()
     assert "files" in response.context["form"].errors
     assert not Query.objects.exists()
+
+
+def test_the_health_probe_reads_no_session_when_signed_in(client, owner):
+    """/healthz must answer about the database, not fail on reading a session from it."""
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get(reverse("healthz"))
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as signed_in:
+        response = client.get(reverse("healthz"))
+    assert "no-store" in response["Cache-Control"]
+    assert len(signed_in) == len(anonymous)

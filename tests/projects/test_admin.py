@@ -7,7 +7,12 @@ from django.urls import reverse
 from projects.models import Project
 from softwaresupp.events import event_list_for
 from tests.factories.accounts import SkillFactory, StaffFactory, login_verified_staff
-from tests.factories.projects import ProjectFactory, TaskFactory
+from tests.factories.projects import (
+    ProjectFactory,
+    SprintFactory,
+    TaskCommentFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +83,21 @@ def test_a_project_with_history_cannot_be_deleted(client, superuser):
     delete = reverse("admin:projects_project_delete", args=[project.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_sprints_and_comments_are_not_edited_in_admin(client, superuser):
+    """A sprint's goal is set on the board (recorded in its history); comments are written
+    there too, where the people on the task are told: admin only shows them."""
+    task = TaskFactory()
+    sprint = SprintFactory(goal="Ship the arm")
+    sprint_url = reverse("admin:projects_sprint_change", args=[sprint.pk])
+    assert client.post(sprint_url, {"goal": "Changed in admin"}).status_code == 403
+    sprint.refresh_from_db()
+    assert sprint.goal != "Changed in admin"
+    comment = TaskCommentFactory(task=task, body="Seen")
+    comment_url = reverse("admin:projects_taskcomment_change", args=[comment.pk])
+    assert client.post(comment_url, {"body": "Rewritten"}).status_code == 403
+    delete_url = reverse("admin:projects_taskcomment_delete", args=[comment.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == "Seen"

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from softwaresupp.celery import app
 from tests.factories.accounts import login_verified_staff, verified_staff
+from tests.smtp_server import free_port
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # beside it are still synchronous.
@@ -75,3 +77,17 @@ def staff_client(client, staff_user):
     """The test client signed in as ``staff_user`` in an MFA-verified session."""
     login_verified_staff(client, staff_user)
     return client
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery broker at a closed port, and tasks really published (not run inline)."""
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    app.conf.task_always_eager = False
+    app._pool, app.amqp._producer_pool = None, None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        app._pool, app.amqp._producer_pool = None, None

@@ -230,6 +230,7 @@ def weekly_summary_write(*, sprint: Sprint, send: bool = True, now=None) -> Week
         summary.recipient_count = notify(
             template="project_weekly_summary",
             recipients=project_members(project=project),
+            key=f"weekly_summary:{project.pk}:{sprint.starts_on.isoformat()}",
             context={
                 "project": project,
                 "summary": summary,

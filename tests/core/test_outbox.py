@@ -16,7 +16,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from softwaresupp.celery import app
 from softwaresupp.models import Event, OutboxMessage
 from softwaresupp.notifications import Recipient, notify, render_message
 from softwaresupp.outbox import MAX_ATTEMPTS, is_permanent, outbox_claim_due, outbox_relay
@@ -42,20 +41,6 @@ def _notify(recipients, key="invitation:7"):
 
 def _state(address):
     return OutboxMessage.objects.get(to=address)
-
-
-@pytest.fixture
-def broker_down():
-    """The Celery broker at a closed port, and tasks really published (not run inline)."""
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app.conf.task_always_eager = False
-    app._pool, app.amqp._producer_pool = None, None
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
-        app._pool, app.amqp._producer_pool = None, None
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ from projects.models import Query
 from projects.services.query_alerts import query_alerts_send
 from softwaresupp.models import OutboxMessage
 from softwaresupp.outbox import outbox_relay
-from tests.core.test_outbox import broker_down  # noqa: F401 (fixture)
 from tests.queries.test_alerts import ASKED, STAFF_INBOX, asked, staff_inbox  # noqa: F401
 
 BREACH = ASKED + timedelta(hours=1)
@@ -23,7 +22,7 @@ def _breach_rows():
 def test_with_the_broker_down_a_breach_is_stamped_and_its_messages_queued(
     team,
     broker_down,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     asked(team)
     with (

@@ -14,6 +14,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils import timezone
 
@@ -226,23 +227,21 @@ def panel_for_project(*, user, project: Project, limit: int = 5) -> dict:
 
 def panel_for_user(*, user, limit: int = 5) -> dict:
     """The dashboard's queries panel: the user's open queries, soonest deadline first, and
-    how many are open and past the hour. One SQL query, two when there are more than fit."""
-    now = timezone.now()
-    queries = list(query_list(user=user, state="open")[:limit])
-    if len(queries) < limit:
-        overdue = sum(q.is_waiting_past(now) for q in queries)
-        return {"queries": queries, "open_count": len(queries), "overdue_count": overdue}
-    counts = (
-        Query.objects.visible_to(user)
-        .open()
-        .aggregate(
-            open=Count("pk"),
-            overdue=Count(
-                "pk", filter=Q(state=Query.State.WAITING, first_response_due_at__lte=now)
-            ),
-        )
+    how many are open and past the hour. One SQL query however many are open: the totals
+    ride on every row as window counts, taken before the limit."""
+    past_the_hour = Q(state=Query.State.WAITING, first_response_due_at__lte=timezone.now())
+    queries = list(
+        query_list(user=user, state="open").annotate(
+            open_total=Window(Count("pk")),
+            overdue_total=Window(Count("pk", filter=past_the_hour)),
+        )[:limit]
     )
-    return {"queries": queries, "open_count": counts["open"], "overdue_count": counts["overdue"]}
+    first = queries[0] if queries else None
+    return {
+        "queries": queries,
+        "open_count": first.open_total if first else 0,
+        "overdue_count": first.overdue_total if first else 0,
+    }
 
 
 def period_bounds(start, end, time_zone: str) -> tuple[datetime, datetime]:

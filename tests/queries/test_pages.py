@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Query, QueryResponse
@@ -166,43 +168,67 @@ def many_queries(project, count):
 class TestQueryCounts:
     """Lists read a fixed number of queries, whatever their length."""
 
-    @pytest.mark.parametrize("count", [2, 30])
-    def test_project_and_user_lists(self, client, team, count, django_assert_max_num_queries):
-        many_queries(team.project, count)
+    def test_project_and_user_lists(self, client, team, django_assert_num_queries):
         client.force_login(team.customer)
-        for route in (url("project_list", pk=team.project.pk), url("list")):
-            with django_assert_max_num_queries(10):
-                response = client.get(route)
-            assert response.status_code == 200
-            assert response.content.decode().count("query-deadline") == min(count, 25)
+        many_queries(team.project, 2)
+        routes = (url("project_list", pk=team.project.pk), url("list"))
+        small = {}  # counts taken at once: a later request's log reset moves a capture's slice
+        for route in routes:
+            client.get(route)  # warm caches (content types)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(route).content.decode().count("query-deadline") == 2
+            small[route] = len(queries)
+            assert small[route] <= 10
+        many_queries(team.project, 28)  # past the first page of 25
+        for route in routes:
+            with django_assert_num_queries(small[route]):
+                assert client.get(route).content.decode().count("query-deadline") == 25
 
-    @pytest.mark.parametrize("count", [2, 30])
-    def test_query_page(self, client, team, count, django_assert_max_num_queries):
+    def test_query_page(self, client, team, django_assert_num_queries):
         asked_at = datetime.now(UTC) - timedelta(hours=1)
         query = QueryFactory(
             project=team.project, state="answered", asked_at=asked_at, first_responded_at=asked_at
         )
-        for _ in range(count):
-            QueryPromiseFactory(
-                response=QueryResponseFactory(query=query, author=team.expert),
-                state="revised",
-                settled_at=asked_at,
-            )
-        client.force_login(team.expert)
-        with django_assert_max_num_queries(12):
-            response = client.get(query.get_absolute_url())
-        assert response.content.decode().count('data-testid="query-response"') == count
 
-    @pytest.mark.parametrize("count", [2, 30])
-    def test_staff_open_queries_by_time_left(
-        self, client, team, count, django_assert_max_num_queries
-    ):
-        many_queries(team.project, count)
-        many_queries(ProjectFactory(), count)
+        def respond(count):
+            for _ in range(count):
+                QueryPromiseFactory(
+                    response=QueryResponseFactory(query=query, author=team.expert),
+                    state="revised",
+                    settled_at=asked_at,
+                )
+
+        def responses():
+            html = client.get(query.get_absolute_url()).content.decode()
+            return html.count('data-testid="query-response"')
+
+        client.force_login(team.expert)
+        respond(1)
+        responses()  # warm caches (content types)
+        with CaptureQueriesContext(connection) as small:
+            assert responses() == 1
+        assert len(small) <= 12
+        respond(4)
+        with django_assert_num_queries(len(small)):
+            assert responses() == 5
+
+    def test_staff_open_queries_by_time_left(self, client, team, django_assert_num_queries):
+        def grow(count):
+            many_queries(team.project, count)
+            many_queries(ProjectFactory(), count)
+
+        def deadlines():
+            return client.get(url("staff_open")).content.decode().count("query-deadline")
+
         login_verified_staff(client, StaffFactory())
-        with django_assert_max_num_queries(8):
-            response = client.get(url("staff_open"))
-        assert response.content.decode().count("query-deadline") == 2 * count
+        grow(1)
+        deadlines()  # warm caches (content types)
+        with CaptureQueriesContext(connection) as small:
+            assert deadlines() == 2
+        assert len(small) <= 8
+        grow(4)
+        with django_assert_num_queries(len(small)):
+            assert deadlines() == 10
 
     @pytest.mark.parametrize("count", [2, 30])
     def test_board_panel_include(self, team, count, django_assert_num_queries):
@@ -218,14 +244,14 @@ class TestQueryCounts:
         assert f"{count} open" in html
 
 
-@pytest.mark.parametrize("count, statements", [(2, 1), (30, 2), (300, 2)])
-def test_the_dashboard_panel_reads_one_or_two_queries(
-    team, count, statements, django_assert_num_queries
+@pytest.mark.parametrize("count", [2, 30, 300])
+def test_the_dashboard_panel_reads_one_query_however_many_are_open(
+    team, count, django_assert_num_queries
 ):
     many_queries(team.project, count)
     QueryFactory(project=team.project, asked_at=datetime.now(UTC) - timedelta(hours=2))
     template = Template('{% include "queries/dashboard_panel.html" %}')
-    with django_assert_num_queries(statements):
+    with django_assert_num_queries(1):
         html = template.render(Context({"user": team.expert}))
     assert html.count("query-deadline") == min(count + 1, 5)
     assert f"{count + 1}</span>" in html and "1 past the hour" in html

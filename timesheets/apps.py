@@ -21,13 +21,14 @@ def install_settled_entry_guard(sender, using, **kwargs):
     Installed after every ``migrate`` rather than by a migration file because the schema is
     also built without migrations (pytest ``--no-migrations``, the benchmark database), and
     because the statements are idempotent (``CREATE OR REPLACE`` / ``DROP … IF EXISTS``) a
-    re-run only refreshes it. SQLite (the embedded default) relies on the Python guards.
+    re-run only refreshes it. SQLite (the embedded default) gets the same rules as three
+    plain triggers; it has one writer at a time, so it needs no lock.
     """
     from payments.models import Settlement
     from timesheets.models import TimeEntry
 
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "sqlite"):
         return
     table = TimeEntry._meta.db_table
     with connection.cursor() as cursor:
@@ -35,6 +36,9 @@ def install_settled_entry_guard(sender, using, **kwargs):
             return
         quoted = connection.ops.quote_name(table)
         settlements = connection.ops.quote_name(Settlement._meta.db_table)
+        if connection.vendor == "sqlite":
+            _install_sqlite_guard(cursor, quoted, settlements)
+            return
         cursor.execute(
             f"""
             CREATE OR REPLACE FUNCTION {GUARD_FUNCTION}() RETURNS trigger AS $$
@@ -68,6 +72,28 @@ def install_settled_entry_guard(sender, using, **kwargs):
         cursor.execute(
             f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE ON {quoted} "
             f"FOR EACH ROW EXECUTE FUNCTION {GUARD_FUNCTION}()"
+        )
+
+
+def _install_sqlite_guard(cursor, table: str, settlements: str) -> None:
+    in_settled_period = (
+        f"EXISTS (SELECT 1 FROM {settlements} WHERE starts_on <= NEW.day AND ends_on >= NEW.day)"
+    )
+    guards = {
+        "insert": ("INSERT", in_settled_period, "a new time entry in a settled period"),
+        "update": (
+            "UPDATE",
+            f"OLD.settlement_id IS NOT NULL OR (NEW.day IS NOT OLD.day AND {in_settled_period})",
+            "a settled time entry is locked, and no entry moves into a settled period",
+        ),
+        "delete": ("DELETE", "OLD.settlement_id IS NOT NULL", "a settled time entry is locked"),
+    }
+    for suffix, (operation, condition, refusal) in guards.items():
+        name = f"{GUARD_TRIGGER}_{suffix}"
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(
+            f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW "
+            f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{refusal}'); END"
         )
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("projects.urls.projects")),
     path("", include("projects.urls.queries")),
     path("", include("timesheets.urls")),
+    path("", include("surveys.urls")),
 ]
 
 handler404 = "softwaresupp.views.error_404"

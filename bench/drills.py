@@ -40,6 +40,7 @@ from projects.models import Assignment, Project, Query  # noqa: E402
 from softwaresupp.models import OutboxMessage  # noqa: E402
 
 CUSTOMER, PASSWORD = "anna@acme.example", "SoftwareSupp-demo-1"
+COLLEAGUE = "ben@acme.example"
 FRIENDLY = "Something went wrong on our side"
 
 
@@ -155,6 +156,13 @@ def drill_redis(drill: Drill) -> None:
     print("Redis stopped")
     status, body, seconds = anna.request("/healthz")
     print(f"  /healthz: {status} in {seconds} s: {body}")
+    started = time.monotonic()
+    try:
+        Browser().sign_in(COLLEAGUE)
+        signed_in = "signed in (302)"
+    except AssertionError as refusal:
+        signed_in = str(refusal)
+    print(f"  a second customer signing in: {signed_in} in {time.monotonic() - started:.2f} s")
     outcomes = [outcome for n in range(1, 6) for outcome in _submit(anna, project, n)]
     for kind in ("task", "question", "board"):
         mine = [(status, s) for k, status, s in outcomes if k == kind]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 (routes are added by area below)
+from django.urls import path
+
+from surveys.views import figures
 
 app_name = "surveys"
 
-urlpatterns = []
+urlpatterns = [
+    path("nps/", figures.figures, name="figures"),
+]

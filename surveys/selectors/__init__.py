@@ -1,0 +1,1 @@
+"""Reads of the surveys app, scoped to what the user may see (R-TENANT)."""

@@ -82,10 +82,9 @@ def generate(entries: int) -> dict:
     from django.db import connection
 
     from accounts.models import ExpertProfile, Membership, Organization, User
-    from payments.models import Settlement
     from projects.models import Assignment, Project, Sprint, Task
     from timesheets.apps import GUARD_TRIGGER
-    from timesheets.models import TimeEntry
+    from timesheets.models import SettledPeriod, TimeEntry
 
     per_expert = entries // EXPERTS
     org_of_project = (
@@ -209,7 +208,7 @@ def generate(entries: int) -> dict:
         (
             "settlements",
             insert_select(
-                Settlement,
+                SettledPeriod,
                 {
                     "id": "n",
                     "starts_on": f"date '{END_DAY}' - 364 + 14 * (n - 1)",
@@ -257,7 +256,7 @@ def generate(entries: int) -> dict:
             "accounts_user",
             "projects_project",
             "projects_task",
-            "payments_settlement",
+            "timesheets_settledperiod",
         ):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

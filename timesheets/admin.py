@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from projects.models import Task
-from softwaresupp.admin_tools import ViewOnlyAdmin
+from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
 from timesheets import services
-from timesheets.models import Reminder, TimeEntry
+from timesheets.models import Reminder, SettledPeriod, TimeEntry
 
 
 @admin.register(TimeEntry)
@@ -85,3 +85,13 @@ class ReminderAdmin(ViewOnlyAdmin):
     list_filter = ["kind", "day"]
     search_fields = ["recipient__email"]
     date_hierarchy = "day"
+
+
+@admin.register(SettledPeriod)
+class SettledPeriodAdmin(AppendOnlyAdmin):
+    """Read-only: a period is settled by the settlement job, never by hand."""
+
+    list_display = ["starts_on", "ends_on", "settled_at"]
+    list_filter = ["settled_at"]
+    search_fields = ["starts_on", "ends_on"]
+    date_hierarchy = "starts_on"

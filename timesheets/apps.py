@@ -24,8 +24,7 @@ def install_settled_entry_guard(sender, using, **kwargs):
     re-run only refreshes it. SQLite (the embedded default) gets the same rules as three
     plain triggers; it has one writer at a time, so it needs no lock.
     """
-    from payments.models import Settlement
-    from timesheets.models import TimeEntry
+    from timesheets.models import SettledPeriod, TimeEntry
 
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
@@ -35,7 +34,7 @@ def install_settled_entry_guard(sender, using, **kwargs):
         if table not in connection.introspection.table_names(cursor):
             return
         quoted = connection.ops.quote_name(table)
-        settlements = connection.ops.quote_name(Settlement._meta.db_table)
+        settlements = connection.ops.quote_name(SettledPeriod._meta.db_table)
         if connection.vendor == "sqlite":
             _install_sqlite_guard(cursor, quoted, settlements)
             return

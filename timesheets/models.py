@@ -61,6 +61,33 @@ def local_today(user, now=None) -> date:
     return moment.astimezone(zoneinfo.ZoneInfo(user.time_zone or "UTC")).date()
 
 
+class SettledPeriod(models.Model):
+    """A pay period whose hours are settled (R-SETTLE) and so locked (R-TIMESHEET): entries
+    that point at it no longer change, and no entry is added on its days.
+
+    The lock is the timesheets' own; the payments area settles a period (amounts, ledger)
+    and refers to it, so payments depends on timesheets and never the reverse.
+    """
+
+    starts_on = models.DateField(help_text="First day of the period.")
+    ends_on = models.DateField(help_text="Last day of the period (inclusive).")
+    settled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="settled_period_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settled period {self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y}"
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
 class TimeEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff all; an expert their own entries; customers their organizations' entries.
@@ -125,14 +152,13 @@ class TimeEntryQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """R-TIMESHEET: no new entry on a day of a settled period, on this path either (it
         skips ``save()`` and ``clean()``; on PostgreSQL the trigger refuses it as well)."""
-        from payments.models import Settlement
         from timesheets.locks import lock_for_entry_writes
 
         objs = list(objs)
         days = {obj.day for obj in objs}
         with transaction.atomic(using=self.db, savepoint=False):
             lock_for_entry_writes()
-            periods = Settlement.objects.filter(
+            periods = SettledPeriod.objects.filter(
                 starts_on__lte=max(days, default=date.min), ends_on__gte=min(days, default=date.max)
             ).values_list("starts_on", "ends_on")
             if not any(start <= day <= end for start, end in periods for day in days):
@@ -166,7 +192,7 @@ class TimeEntry(models.Model):
     )
     description = models.TextField(blank=True)
     settlement = models.ForeignKey(
-        "payments.Settlement",
+        SettledPeriod,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -252,7 +278,6 @@ class TimeEntry(models.Model):
     def clean(self):
         """The rules every entry keeps, whichever path writes it (R-TIMESHEET): services
         call ``full_clean()`` under a lock, admin and forms through their ModelForm."""
-        from payments.models import Settlement
         from projects.models import Assignment, Task
 
         errors: dict[str, list[str]] = {}
@@ -272,7 +297,7 @@ class TimeEntry(models.Model):
                     f"{self.day:%a %d %b %Y} is in the future (today is {today:%a %d %b} "
                     f"in {self.expert.time_zone}). Log hours once the work is done."
                 )
-            settled = Settlement.objects.filter(starts_on__lte=self.day, ends_on__gte=self.day)
+            settled = SettledPeriod.objects.filter(starts_on__lte=self.day, ends_on__gte=self.day)
             if not self.is_settled and settled.exists():
                 errors.setdefault("day", []).append(
                     f"The pay period holding {self.day:%d %b %Y} is settled: no hours can be "

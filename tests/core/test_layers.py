@@ -16,6 +16,7 @@ FORBIDDEN = {
     "softwaresupp": DOMAIN_APPS,
     "accounts": DOMAIN_APPS - {"accounts"},
     "projects": DOMAIN_APPS - {"accounts", "projects"},
+    "timesheets": DOMAIN_APPS - {"accounts", "projects", "timesheets"},
 }
 WIRING = ("softwaresupp/settings/", "softwaresupp/urls.py", "softwaresupp/management/commands/")
 

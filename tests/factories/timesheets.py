@@ -4,10 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from payments.models import Settlement
 from tests.factories.accounts import expert
 from tests.factories.projects import TaskFactory
-from timesheets.models import TimeEntry
+from timesheets.models import SettledPeriod, TimeEntry
 
 
 class TimeEntryFactory(factory.django.DjangoModelFactory):
@@ -24,11 +23,11 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     hours = Decimal("2.00")
 
 
-class SettlementFactory(factory.django.DjangoModelFactory):
-    """A settled pay period of two weeks (the payments area owns how it is made)."""
+class SettledPeriodFactory(factory.django.DjangoModelFactory):
+    """A settled pay period of two weeks (the payments area owns how it is settled)."""
 
     class Meta:
-        model = Settlement
+        model = SettledPeriod
 
     starts_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=28))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=13))

@@ -13,7 +13,7 @@ from projects.models import Assignment, Task
 from softwaresupp.models import Event
 from tests.factories.accounts import expert, verified_staff
 from tests.factories.projects import ProjectFactory, TaskFactory
-from tests.factories.timesheets import SettlementFactory, TimeEntryFactory
+from tests.factories.timesheets import SettledPeriodFactory, TimeEntryFactory
 from timesheets.models import TimeEntry
 from timesheets.services import time_entry_log, time_entry_update
 
@@ -188,7 +188,7 @@ def test_given_a_cancelled_task_when_logging_then_it_is_refused(team):
 
 
 def test_given_a_settled_period_when_logging_a_day_in_it_then_it_is_refused(team):
-    SettlementFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
+    SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
     with pytest.raises(ValidationError) as error:
         time_entry_log(actor=team.expert, task=team.task, day=date(2026, 3, 1), hours=Decimal(1))
     assert "is settled" in _messages(error, "day")

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
-from tests.factories.timesheets import SettlementFactory
+from tests.factories.timesheets import SettledPeriodFactory
 from tests.races import overlap, race
 from timesheets.models import TimeEntry
 from timesheets.services import time_entries_settle, time_entry_log
@@ -27,7 +27,7 @@ def _frozen_clock():
 
 
 def _settle():
-    settlement = SettlementFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
+    settlement = SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
     return time_entries_settle(settlement=settlement)
 
 

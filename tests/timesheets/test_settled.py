@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from tests.factories.accounts import StaffFactory, login_verified_staff
-from tests.factories.timesheets import SettlementFactory
+from tests.factories.timesheets import SettledPeriodFactory
 from timesheets.apps import install_settled_entry_guard
 from timesheets.models import SettledEntryError, TimeEntry
 from timesheets.services import (
@@ -40,7 +40,7 @@ def settled(team):
     open_entry = time_entry_log(
         actor=team.expert, task=team.task, day=date(2026, 3, 9), hours=Decimal("2")
     )
-    settlement = SettlementFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
+    settlement = SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
     assert time_entries_settle(settlement=settlement) == 1
     entry.refresh_from_db()
     team.entry, team.open_entry, team.settlement = entry, open_entry, settlement

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, models, transaction
 
-from tests.factories.timesheets import SettlementFactory
+from tests.factories.timesheets import SettledPeriodFactory
 from timesheets.models import SettledEntryError, TimeEntry
 from timesheets.services import time_entry_log
 
@@ -23,7 +23,7 @@ def _frozen_clock():
 
 @pytest.fixture
 def period(team):
-    return SettlementFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
+    return SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
 
 
 def _entry(team, day, **fields) -> TimeEntry:

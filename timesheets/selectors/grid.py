@@ -18,9 +18,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from accounts.models import User
-from payments.models import Settlement
 from projects.models import Assignment, Project, Task
-from timesheets.models import TimeEntry, lasted_until_created, local_today
+from timesheets.models import SettledPeriod, TimeEntry, lasted_until_created, local_today
 from timesheets.selectors.common import HOURS, ZERO
 
 
@@ -186,7 +185,7 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
         .order_by("project__name", "title", "pk")
     )
     settled_periods = list(
-        Settlement.objects.filter(starts_on__lte=sunday, ends_on__gte=monday).values_list(
+        SettledPeriod.objects.filter(starts_on__lte=sunday, ends_on__gte=monday).values_list(
             "starts_on", "ends_on"
         )
     )

@@ -48,3 +48,12 @@ BEAT_SCHEDULE["timesheet-staff-digest"] = {
     "schedule": crontab(hour=6, minute=41),
     "options": {"expires": 3600 * 6},
 }
+
+# R-NPS: the weekly survey goes out on Friday about that week (so the week's summary carries
+# its link); it runs daily as a catch-up: a run finds the surveys of the latest surveyed
+# week that are missing (none, once Friday's run went out), never older weeks.
+BEAT_SCHEDULE["nps-surveys"] = {
+    "task": "surveys.tasks.surveys_send_task",
+    "schedule": crontab(hour=9, minute=23),
+    "options": {"expires": 3600 * 6},
+}

@@ -43,6 +43,7 @@ import tests
 PUBLIC_ROUTES = {
     "healthz": "health probe, no data",
     "accounts:invitation_accept": "the unguessable emailed token is the credential",
+    "surveys:answer": "the unguessable emailed survey token is the credential (R-NPS: no login)",
 }
 # Third-party route sets with their own access rules (allauth: the user's own account
 # only; admin: covered by the staff middleware tests). Static files are not data.

@@ -179,6 +179,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@softwaresupp.com")
 STAFF_ALERT_EMAIL = env.str("STAFF_ALERT_EMAIL", default="team@softwaresupp.com")
 EXPERT_MAILBOX_DOMAIN = env.str("EXPERT_MAILBOX_DOMAIN", default="expert.softwaresupp.com")
+# R-NPS: a weekly survey can be answered (and the answer changed) this many days.
+SURVEY_EXPIRY_DAYS = env.int("SURVEY_EXPIRY_DAYS", default=14)
 
 # Key for application-level encryption of secrets at rest (MFA seeds, customer
 # credentials): a Fernet key, or several comma-separated (first encrypts; all decrypt).

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from projects.models import Project
-from softwaresupp.dates import monday_of
 from surveys.models import DETRACTOR_MAX, PROMOTER_MIN, Survey
+from surveys.services.sending import survey_week
 
-WEEKS = 12  # the trend and the tables cover the last 12 weeks, this one included
+WEEKS = 12  # the trend and the tables cover the last 12 surveyed weeks
 LATEST_COMMENTS = 10
 CUSTOMER_SURVEYS = 52  # a year of one's own answers
 
@@ -83,7 +83,7 @@ class NpsRow:
     pk: int
     label: str
     period: NpsFigure  # the last 12 weeks
-    week: NpsFigure  # this week
+    week: NpsFigure  # the latest week
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class NpsReport:
     weeks: list[date]
     filters: NpsFilters
     overall: NpsFigure
-    this_week: NpsFigure
+    latest_week: NpsFigure
     trend: list[tuple[date, NpsFigure]]
     experts: list[NpsRow]
     projects: list[NpsRow]
@@ -112,9 +112,11 @@ class NpsReport:
 
 
 def last_weeks(today: date | None = None) -> list[date]:
-    """The Mondays of the last 12 weeks, oldest first, this week last."""
-    this_monday = monday_of(today or timezone.localdate())
-    return [this_monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    """The Mondays of the last 12 surveyed weeks, oldest first. The latest is the week the
+    survey job last asked about (this week from its Friday on, else the week before), so
+    "the latest week" is never an empty week not yet asked about."""
+    latest = survey_week(today or timezone.localdate())
+    return [latest - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
 
 
 def visible_surveys(user):
@@ -216,7 +218,7 @@ def nps_report(*, user, params: dict, today: date | None = None) -> NpsReport:
         weeks=weeks,
         filters=filters,
         overall=NpsFigure.of(totals),
-        this_week=NpsFigure.of(totals, "week_"),
+        latest_week=NpsFigure.of(totals, "week_"),
         trend=[(week, by_week.get(week, NpsFigure())) for week in weeks],
         experts=[
             row

@@ -26,12 +26,12 @@ URL = reverse("surveys:figures")
 
 
 class World:
-    """Acme (Robots; expert Eva) and Globex (Shop; expert Raj), answers in this week and
-    three weeks ago."""
+    """Acme (Robots; expert Eva) and Globex (Shop; expert Raj), answers in the latest
+    surveyed week and three weeks before it."""
 
     def __init__(self):
         self.weeks = last_weeks()
-        self.this_week, self.earlier = self.weeks[-1], self.weeks[-4]
+        self.latest, self.earlier = self.weeks[-1], self.weeks[-4]
         self.acme, self.globex = (
             OrganizationFactory(name="Acme"),
             OrganizationFactory(name="Globex"),
@@ -44,15 +44,15 @@ class World:
         self.carla = customer(self.globex, email="carla@globex.example")
         acme = {"projects": [self.robots], "experts": [self.eva]}
         self.anna_now = survey(
-            self.anna, self.acme, self.this_week, score=10, comment="Anna <b>loves</b> it", **acme
+            self.anna, self.acme, self.latest, score=10, comment="Anna <b>loves</b> it", **acme
         )
-        survey(self.ben, self.acme, self.this_week, score=6, comment="Ben is unsure", **acme)
+        survey(self.ben, self.acme, self.latest, score=6, comment="Ben is unsure", **acme)
         survey(self.anna, self.acme, self.earlier, score=9, **acme)
         survey(self.ben, self.acme, self.earlier, **acme)  # not answered
         survey(
             self.carla,
             self.globex,
-            self.this_week,
+            self.latest,
             score=0,
             comment="Carla is angry",
             projects=[self.shop],
@@ -93,9 +93,9 @@ class TestStaff:
             "Anna <b>loves</b> it",
         ]
 
-    def test_this_week_is_counted_apart(self, client, world):
+    def test_the_latest_week_is_counted_apart(self, client, world):
         report = page(client, StaffFactory()).context["report"]
-        assert (report.this_week.nps, report.this_week.answered) == (-33, 3)  # 10, 6, 0
+        assert (report.latest_week.nps, report.latest_week.answered) == (-33, 3)  # 10, 6, 0
         acme = next(row for row in report.organizations if row.label == "Acme")
         assert (acme.week.nps, acme.week.answered, acme.week.sent) == (0, 2, 2)
 

@@ -1,6 +1,8 @@
 """R-NPS arithmetic on fixed cases: the database computes it (nps_aggregates), ``rounded``
 only shows it."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from surveys.models import Survey
@@ -56,3 +58,11 @@ def test_shown_figures_round_half_up_to_whole_percents():
     assert rounded(12.5) == 13
     assert rounded(-12.5) == -13
     assert rounded(100.0) == 100
+
+
+def test_the_weeks_end_with_the_latest_week_the_survey_job_asked_about():
+    monday, thursday, friday = date(2026, 11, 23), date(2026, 11, 26), date(2026, 11, 27)
+    assert last_weeks(thursday)[-1] == monday - timedelta(weeks=1)  # this week's survey: Friday
+    assert last_weeks(friday)[-1] == monday
+    weeks = last_weeks(friday)
+    assert len(weeks) == 12 and weeks[0] == monday - timedelta(weeks=11)

@@ -3,8 +3,10 @@ and the weekly summary's. Each a fixed number of queries."""
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.models import Membership
 from surveys.models import DETRACTOR_MAX, PROMOTER_MIN, Survey, SurveyOptOut
 from surveys.services.sending import survey_week
 
@@ -44,6 +46,22 @@ def survey_receivers(*, user, organization) -> list[Receiver]:
         )
         for m in memberships
     ]
+
+
+def own_receiver_choices(*, user) -> list[Membership]:
+    """The user's memberships, each with ``receives`` (whether they get its survey): one
+    query, for the profile page."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    opted_out = SurveyOptOut.objects.filter(
+        organization_id=OuterRef("organization_id"), user_id=OuterRef("user_id")
+    )
+    return list(
+        Membership.objects.filter(user=user)
+        .annotate(opted_out=Exists(opted_out))
+        .select_related("organization")
+        .order_by("organization__name")
+    )
 
 
 @dataclass

@@ -21,6 +21,11 @@ def survey_receivers_panel(organization, user):
 
 
 @register.simple_tag
+def survey_own_choices(user):
+    return panels.own_receiver_choices(user=user)
+
+
+@register.simple_tag
 def survey_week_score(summary, email):
     return panels.week_score(summary=summary, email=email)
 

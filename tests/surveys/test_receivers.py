@@ -100,3 +100,14 @@ def test_get_is_not_a_change(client, team):
     assert client.get(_url(team, member)).status_code == 405
     customer(team["organization"])  # the page keeps working with more members
     assert client.get(team["organization"].get_absolute_url()).status_code == 200
+
+
+def test_a_member_opts_out_from_their_profile_too(client, team):
+    member = team["people"][1]
+    client.force_login(member)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'data-testid="survey-own-choices"' in page and "you receive it" in page
+    assert _url(team, member) in page
+    client.post(_url(team, member), {"receives": "0"})
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "you do not receive it" in page

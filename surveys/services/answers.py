@@ -51,7 +51,7 @@ def _alert_detractor(survey: Survey, now) -> None:
             "respondent": survey.respondent,
             "organization": survey.organization,
             "projects": list(survey.projects.all()),
-            "admin_url": absolute_url(reverse("admin:surveys_survey_change", args=[survey.pk])),
+            "figures_url": absolute_url(reverse("surveys:figures")),
         },
     )
 

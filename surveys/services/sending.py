@@ -9,7 +9,7 @@ repeated run finds nothing missing: the unique constraint (organization, respond
 refuses a second survey, even from a concurrent run.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -29,14 +29,14 @@ from surveys.models import Survey, SurveyOptOut
 SEND_WEEKDAY = 4  # Friday
 
 
-def survey_week(day) -> "datetime.date":
+def survey_week(day: date) -> date:
     """The Monday of the week a run on ``day`` surveys: this week from its Friday on, else
     the week before."""
     monday = monday_of(day)
     return monday if day.weekday() >= SEND_WEEKDAY else monday - timedelta(days=7)
 
 
-def _teams(monday) -> dict[int, dict]:
+def _teams(monday: date) -> dict[int, dict]:
     """Per organization, the active projects with an expert assigned during the week, and
     those experts: what the week's surveys are about (one query)."""
     assignments = (

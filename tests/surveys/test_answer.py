@@ -148,6 +148,7 @@ class TestDetractorAlert:
         assert survey.detractor_alerted_at == LATER
         message = self._alerts().first()
         assert "Slow answers" in message.text and "3 out of 10" in message.text
+        assert "http://testserver/nps/" in message.text  # the figures, which experts see too
         survey_answer(survey=survey, score=5, now=LATER + timedelta(hours=1))
         survey_answer(survey=survey, score=9, now=LATER + timedelta(hours=2))
         survey_answer(survey=survey, score=2, now=LATER + timedelta(hours=3))

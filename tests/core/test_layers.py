@@ -17,6 +17,8 @@ FORBIDDEN = {
     "accounts": DOMAIN_APPS - {"accounts"},
     "projects": DOMAIN_APPS - {"accounts", "projects"},
     "timesheets": DOMAIN_APPS - {"accounts", "projects", "timesheets"},
+    # Surveys build on accounts and projects only (DESIGN.md, Layout).
+    "surveys": DOMAIN_APPS - {"accounts", "projects", "surveys"},
 }
 WIRING = ("softwaresupp/settings/", "softwaresupp/urls.py", "softwaresupp/management/commands/")
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership
 from projects.models import Assignment, Task
+from tests.browser import watch_csp_violations
 from tests.factories.accounts import PASSWORD, OrganizationFactory, customer, expert
 from tests.factories.projects import ProjectFactory, TaskFactory, WeeklySummaryFactory
 from tests.factories.queries import QueryFactory
@@ -25,26 +26,6 @@ def _sign_in(page, base_url, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def _watch_violations(page) -> list[str]:
-    """Every CSP violation the page reports, from the console and from the DOM event."""
-    seen: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            seen.append(message.text)
-            if "Content Security Policy" in message.text
-            or "Content-Security-Policy" in message.text
-            else None
-        ),
-    )
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) =>"
-        " console.error('Content Security Policy violation: ' + e.violatedDirective"
-        " + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));"
-    )
-    return seen
 
 
 @pytest.fixture
@@ -73,7 +54,7 @@ def project_world(db):
 
 
 def test_board_grid_and_query_pages_run_without_csp_violations(live_server, page, project_world):
-    violations = _watch_violations(page)
+    violations = watch_csp_violations(page)
     eva, project = project_world["eva"], project_world["project"]
     base = live_server.url
 

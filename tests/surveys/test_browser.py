@@ -22,7 +22,7 @@ from projects.models import Assignment
 from softwaresupp.outbox import outbox_relay
 from surveys.models import Survey
 from surveys.services import surveys_send
-from tests.core.test_csp_browser import _watch_violations
+from tests.browser import watch_csp_violations
 from tests.factories.accounts import PASSWORD, OrganizationFactory, StaffFactory, customer, expert
 from tests.factories.projects import ProjectFactory
 
@@ -77,7 +77,7 @@ def test_a_customer_answers_from_the_email_and_staff_see_it_in_the_figures(
 
     # Staff sign in with password and authenticator code, then open NPS from the top bar.
     staff_page = browser.new_context().new_page()
-    violations = _watch_violations(staff_page)
+    violations = watch_csp_violations(staff_page)
     staff_page.goto(f"{live_server.url}/accounts/login/")
     staff_page.get_by_label("Email").fill(staff.email)
     staff_page.get_by_label("Password").fill(PASSWORD)

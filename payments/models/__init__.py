@@ -1,2 +1,6 @@
 """Rates, the ledger, settlements, invoices and payouts (R-RATE-MIN, R-SETTLE, R-PAYOUT)
 arrive with their issue. The period lock they settle is ``timesheets.SettledPeriod``."""
+
+from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
+
+__all__ = ["Account", "AccountKind", "LedgerEntry", "LedgerTransaction"]

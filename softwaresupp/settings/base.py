@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "pgtrigger",
     "softwaresupp",
     "accounts",
     "projects",

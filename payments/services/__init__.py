@@ -1,0 +1,1 @@
+"""Writes for money: rates, the ledger, settlements, invoices and payouts."""

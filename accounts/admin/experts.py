@@ -7,7 +7,7 @@ from accounts.models import ExpertProfile, Skill
 from accounts.services.experts import EXPERT_PROFILE_FIELDS
 from softwaresupp.admin_tools import ConfirmForm, ServiceAdmin, service_form
 
-NEW_PROFILE_FIELDS = ["user", *EXPERT_PROFILE_FIELDS, "skills"]
+NEW_PROFILE_FIELDS = ["user", "region", "country", "hourly_rate", "availability", "skills"]
 
 
 @admin.register(Skill)
@@ -18,8 +18,9 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(ExpertProfile)
 class ExpertProfileAdmin(ServiceAdmin):
-    """Rates are what settlements pay and certification is what lets staff assign an
-    expert (R-EXPERT-ONBOARD), so both change through services that record the event."""
+    """Certification is what lets staff assign an expert (R-EXPERT-ONBOARD), so it changes
+    through services that record the event. The rate is set on creation; later changes are
+    dated rows under Payments › Expert rates."""
 
     list_display = [
         "user",

@@ -9,7 +9,9 @@ from django.utils import timezone
 from accounts.models import ExpertProfile, User
 from softwaresupp.events import changes_apply, event_record
 
-EXPERT_PROFILE_FIELDS = ("region", "country", "hourly_rate", "availability")
+# The rate is set once here, on creation; every later change goes through the payments
+# rate service, which dates it and checks it against customer rates (R-RATE-MIN).
+EXPERT_PROFILE_FIELDS = ("region", "country", "availability")
 
 
 @transaction.atomic
@@ -62,8 +64,7 @@ def _lock(profile: ExpertProfile) -> ExpertProfile:
 def expert_profile_update(
     *, actor: User, profile: ExpertProfile, skills=None, **fields
 ) -> ExpertProfile:
-    """Staff change an expert's region, country, hourly rate or availability. Settlements
-    pay the rate (R-SETTLE), so every change is recorded from → to."""
+    """Staff change an expert's region, country or availability, recorded from → to."""
     _require_staff(actor)
     unknown = set(fields) - set(EXPERT_PROFILE_FIELDS)
     if unknown:

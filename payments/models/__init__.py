@@ -2,5 +2,13 @@
 arrive with their issue. The period lock they settle is ``timesheets.SettledPeriod``."""
 
 from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
+from payments.models.rates import AssignmentRate, ExpertRate
 
-__all__ = ["Account", "AccountKind", "LedgerEntry", "LedgerTransaction"]
+__all__ = [
+    "Account",
+    "AccountKind",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "AssignmentRate",
+    "ExpertRate",
+]

@@ -269,3 +269,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=55 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+# R-RATE-MIN: the least a customer pays per hour for an expert of each region (USD),
+# non-negotiable. RATE_FLOOR is the lowest of them, also held by a database check.
+RATE_MINIMUMS = {"eu": "50.00", "asia": "50.00", "us": "100.00", "western_europe": "100.00"}
+RATE_FLOOR = "50.00"

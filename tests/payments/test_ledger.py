@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from payments.models import Account, AccountKind, LedgerEntry, LedgerTransaction
 from payments.selectors.ledger import ledger_history
@@ -190,3 +191,20 @@ def test_history_shows_an_expert_their_own_account_and_staff_every_account():
     for user, account in [(stranger, available), (owner, revenue)]:
         with pytest.raises(Http404):
             ledger_history(user=user, account_id=account.pk)
+
+
+def test_a_history_page_costs_the_same_at_3_and_120_entries(django_assert_num_queries):
+    owner = expert()
+    small, _, revenue = expert_accounts(owner)
+    large, _, _ = expert_accounts(expert())
+    for number in range(3):
+        earn(small, revenue, "1.00", key=f"small-{number}")
+    for number in range(120):
+        earn(large, revenue, "1.00", key=f"large-{number}")
+    staff = verified_staff()
+    with CaptureQueriesContext(connection) as measured:
+        list(ledger_history(user=staff, account_id=small.pk))
+
+    with django_assert_num_queries(len(measured)):
+        page = ledger_history(user=staff, account_id=large.pk, page=2)
+        assert [entry.transaction.memo for entry in page] == ["earned"] * 50

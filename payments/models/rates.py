@@ -51,7 +51,8 @@ class ExpertRate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.expert}: ${self.hourly_rate}/h from {self.effective_from}"
+        since = "the start" if self.effective_from == date.min else self.effective_from
+        return f"{self.expert}: ${self.hourly_rate}/h from {since}"
 
     def clean(self):
         """The expert's rate may not rise above a customer rate their current assignments

@@ -216,7 +216,9 @@ class TestEveryPath:
     def test_rates_are_not_edited_or_deleted_in_admin(self, client):
         login_verified_staff(client, StaffFactory(is_superuser=True))
         rate = _set(_assignment("eu"), "60.00")
+        assert client.get(reverse("admin:payments_assignmentrate_changelist")).status_code == 200
         change = reverse("admin:payments_assignmentrate_change", args=[rate.pk])
+        assert client.get(change).status_code == 200
         assert client.post(change, {"customer_rate": "1"}).status_code == 403
         delete = reverse("admin:payments_assignmentrate_delete", args=[rate.pk])
         assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -4,7 +4,10 @@ day on, saved through the service that checks R-RATE-MIN and records the event."
 from django.contrib import admin
 from django.utils import timezone
 
-from payments import admin_ledger  # noqa: F401  (registers the ledger's admin)
+from payments import (
+    admin_ledger,  # noqa: F401  (registers the ledger's admin)
+    admin_settlement,  # noqa: F401  (registers the settlement's admin)
+)
 from payments.forms import AssignmentRateForm, ExpertRateForm
 from payments.models import AssignmentRate, ExpertRate
 from payments.selectors.rates import region_minimum

@@ -57,3 +57,11 @@ BEAT_SCHEDULE["nps-surveys"] = {
     "schedule": crontab(hour=9, minute=23),
     "options": {"expires": 3600 * 6},
 }
+
+# R-SETTLE: every two-week period that ended (plus a day of grace) is settled once; daily,
+# so a missed run is caught up the next day.
+BEAT_SCHEDULE["settlements-run"] = {
+    "task": "payments.tasks.settlements_run_task",
+    "schedule": crontab(hour=2, minute=7),
+    "options": {"expires": 3600 * 6},
+}

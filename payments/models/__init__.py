@@ -3,6 +3,7 @@ arrive with their issue. The period lock they settle is ``timesheets.SettledPeri
 
 from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
 from payments.models.rates import AssignmentRate, ExpertRate
+from payments.models.settlement import Settlement, SettlementLine
 
 __all__ = [
     "Account",
@@ -11,4 +12,6 @@ __all__ = [
     "LedgerTransaction",
     "AssignmentRate",
     "ExpertRate",
+    "Settlement",
+    "SettlementLine",
 ]

@@ -107,4 +107,3 @@ def ledger_reverse(
             memo=memo or f"Reversal of #{transaction.pk}",
             reverses=transaction,
         )
-

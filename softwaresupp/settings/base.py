@@ -273,3 +273,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 # non-negotiable. RATE_FLOOR is the lowest of them, also held by a database check.
 RATE_MINIMUMS = {"eu": "50.00", "asia": "50.00", "us": "100.00", "western_europe": "100.00"}
 RATE_FLOOR = "50.00"
+# R-SETTLE: pay periods are two weeks from this Monday; a period is settled once it ended
+# and SETTLEMENT_GRACE_DAYS more days passed (late Sunday hours in any time zone).
+SETTLEMENT_ANCHOR = env.str("SETTLEMENT_ANCHOR", default="2026-01-05")
+SETTLEMENT_GRACE_DAYS = 1

@@ -1,0 +1,187 @@
+"""Settling a two-week period (R-SETTLE): per expert and project, hours × the expert rate in
+force on each day, credited to the expert's available balance, the period's entries linked
+and so locked, all in one transaction, exactly once.
+
+Rounding: hours are summed per rate in force (each day's hours at that day's rate) and the
+line's amount is ``money(Σ hours × rate)``, rounded half-up to cents ONCE per line, never per
+entry or per day, so 2 × 15 minutes and 1 × 30 minutes at one rate give the same line.
+
+The other side of each credit is the platform revenue account: what the platform owes its
+experts is a cost against what customers are billed for the same hours (invoices credit it),
+so its balance is the platform's margin, and every transaction sums to zero.
+
+Exactly once: the settlement lock (``timesheets.locks``, a PostgreSQL advisory lock also
+taken by every write of hours) is taken first; under it a period already settled is returned
+untouched. ``Settlement.starts_on`` is unique, the line (settlement, expert, project) too,
+and each ledger posting has the key ``settlement-line:<id>``.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from payments.models import AccountKind, Settlement, SettlementLine
+from payments.selectors.rates import expert_rates_on
+from payments.services.ledger import ledger_account, ledger_post
+from projects.models import Project
+from softwaresupp.money import money
+from softwaresupp.notifications import notify
+from timesheets.locks import lock_for_settling
+from timesheets.models import SettledPeriod, TimeEntry
+from timesheets.services import time_entries_settle
+
+PERIOD_DAYS = 14
+HUNDREDTH = Decimal("0.01")
+
+
+def settlement_anchor() -> date:
+    return date.fromisoformat(settings.SETTLEMENT_ANCHOR)
+
+
+def period_of(day: date) -> tuple[date, date]:
+    """(first, last day) of the two-week period holding ``day``."""
+    offset = (day - settlement_anchor()).days // PERIOD_DAYS * PERIOD_DAYS
+    starts_on = settlement_anchor() + timedelta(days=offset)
+    return starts_on, starts_on + timedelta(days=PERIOD_DAYS - 1)
+
+
+def periods_due(today: date | None = None) -> list[date]:
+    """The first days of every period that ended at least the grace days before ``today``
+    and is not settled yet, oldest first (a late or missed run catches up)."""
+    today = today or timezone.localdate()
+    last_end = today - timedelta(days=settings.SETTLEMENT_GRACE_DAYS + 1)
+    settled = set(Settlement.objects.values_list("starts_on", flat=True))
+    due, starts_on = [], settlement_anchor()
+    while starts_on + timedelta(days=PERIOD_DAYS - 1) <= last_end:
+        if starts_on not in settled:
+            due.append(starts_on)
+        starts_on += timedelta(days=PERIOD_DAYS)
+    return due
+
+
+def _hours_by_rate(starts_on: date, ends_on: date) -> dict[tuple[int, int], dict]:
+    """``{(expert_id, project_id): {rate: hours}}`` of the period's unsettled entries."""
+    days = (
+        TimeEntry.objects.unsettled()
+        .filter(day__gte=starts_on, day__lte=ends_on)
+        .values("expert_id", "project_id", "day")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    days = list(days)
+    rates = expert_rates_on({(row["expert_id"], row["day"]) for row in days})
+    grouped: dict[tuple[int, int], dict] = defaultdict(lambda: defaultdict(Decimal))
+    for row in days:
+        rate = rates[(row["expert_id"], row["day"])]
+        if rate is None:
+            raise ValidationError(f"Expert #{row['expert_id']} has no rate on {row['day']}.")
+        # Exact (quarter hours); SQLite's SUM drops the scale, shown as "3" not "3.00".
+        hours = row["hours"].quantize(HUNDREDTH)
+        grouped[(row["expert_id"], row["project_id"])][rate] += hours
+    return grouped
+
+
+def _lines(settlement: Settlement, grouped: dict) -> list[SettlementLine]:
+    lines = []
+    for (expert_id, project_id), by_rate in sorted(grouped.items()):
+        lines.append(
+            SettlementLine(
+                settlement=settlement,
+                expert_id=expert_id,
+                project_id=project_id,
+                hours=sum(by_rate.values()),
+                # The one rounding of the line (see the module docstring).
+                amount=money(sum(hours * rate for rate, hours in by_rate.items())),
+                rates=[[str(rate), str(hours)] for rate, hours in sorted(by_rate.items())],
+            )
+        )
+    return lines
+
+
+def _credit(lines: list[SettlementLine]) -> None:
+    """Each line to its expert's available balance, against platform revenue."""
+    revenue = ledger_account(kind=AccountKind.PLATFORM_REVENUE)
+    available = {}
+    for line in lines:
+        if not line.amount:
+            continue
+        if line.expert_id not in available:
+            available[line.expert_id] = ledger_account(
+                kind=AccountKind.EXPERT_AVAILABLE, expert=line.expert
+            )
+        ledger_post(
+            key=f"settlement-line:{line.pk}",
+            lines=[(available[line.expert_id], line.amount), (revenue, -line.amount)],
+            source=line,
+            memo=f"Settlement {line.settlement.starts_on}: {line.hours} h",
+        )
+
+
+def _send_statements(settlement: Settlement, lines: list[SettlementLine]) -> None:
+    by_expert = defaultdict(list)
+    for line in lines:
+        by_expert[line.expert].append(line)
+    for expert, own in by_expert.items():
+        notify(
+            template="settlement_statement",
+            recipients=[expert],
+            context={
+                "settlement": settlement,
+                "lines": own,
+                "hours": sum(line.hours for line in own),
+                "total": sum(line.amount for line in own),
+            },
+            key=f"settlement_statement:{settlement.pk}:{expert.pk}",
+        )
+
+
+@transaction.atomic
+def period_settle(*, starts_on: date) -> Settlement:
+    """Settle the period starting ``starts_on`` (an anchor Monday + n × 2 weeks), or return
+    its settlement unchanged if it is settled already."""
+    first, ends_on = period_of(starts_on)
+    if first != starts_on:
+        raise ValidationError(f"{starts_on} does not start a settlement period ({first} does).")
+    if ends_on >= timezone.localdate():
+        # Hours may still be logged on its days: settling now would refuse them.
+        raise ValidationError(f"The period {starts_on} – {ends_on} has not ended.")
+    lock_for_settling()  # first, before any row lock: see timesheets.locks
+    existing = Settlement.objects.filter(starts_on=starts_on).first()
+    if existing is not None:
+        return existing
+    grouped = _hours_by_rate(starts_on, ends_on)
+    period = SettledPeriod.objects.create(starts_on=starts_on, ends_on=ends_on)
+    settlement = Settlement(starts_on=starts_on, ends_on=ends_on, period=period)
+    lines = _lines(settlement, grouped)
+    settlement.total = sum((line.amount for line in lines), Decimal(0))
+    settlement.save()
+    lines = SettlementLine.objects.bulk_create(lines)
+    _attach(lines)
+    _credit(lines)
+    time_entries_settle(settlement=period)
+    _send_statements(settlement, lines)
+    return settlement
+
+
+def _attach(lines: list[SettlementLine]) -> None:
+    """The lines' experts and projects, two queries whatever their number."""
+    experts = get_user_model().objects.in_bulk({line.expert_id for line in lines})
+    projects = Project.objects.in_bulk({line.project_id for line in lines})
+    for line in lines:
+        line.expert = experts[line.expert_id]
+        line.project = projects[line.project_id]
+
+
+def settlements_run(today: date | None = None) -> int:
+    """The daily job: settle every ended, unsettled period; returns how many it settled."""
+    due = periods_due(today)
+    for starts_on in due:
+        period_settle(starts_on=starts_on)
+    return len(due)

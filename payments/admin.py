@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from payments import (
     admin_ledger,  # noqa: F401  (registers the ledger's admin)
+    admin_payouts,  # noqa: F401  (registers the payouts queue)
     admin_settlement,  # noqa: F401  (registers the settlement's admin)
 )
 from payments.forms import AssignmentRateForm, ExpertRateForm

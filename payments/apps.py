@@ -32,6 +32,8 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self):
+        from payments import payout_tasks  # noqa: F401  (registers the hourly payouts job)
+
         post_migrate.connect(
             install_sqlite_ledger_guard, sender=self, dispatch_uid="payments_sqlite_ledger_guard"
         )

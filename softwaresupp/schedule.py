@@ -65,3 +65,11 @@ BEAT_SCHEDULE["settlements-run"] = {
     "schedule": crontab(hour=2, minute=7),
     "options": {"expires": 3600 * 6},
 }
+
+# R-PAYOUT: staff are alerted once about each payout request open for over 20 hours (the
+# promise is 24).
+BEAT_SCHEDULE["payouts-overdue-alert"] = {
+    "task": "payments.payout_tasks.payouts_overdue_alert_task",
+    "schedule": crontab(minute=29),
+    "options": {"expires": 3000},
+}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("projects.urls.queries")),
     path("", include("timesheets.urls")),
     path("", include("surveys.urls")),
+    path("", include("payments.urls")),
 ]
 
 handler404 = "softwaresupp.views.error_404"

@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Membership
 from projects.models import Assignment
 from tests.factories.accounts import (
+    PASSWORD,
     ExpertProfileFactory,
     OrganizationFactory,
     StaffFactory,
@@ -104,6 +106,9 @@ def client_for(world: World, role: str) -> Client:
         login_unverified_staff(client, user, with_authenticator=role == "staff_unverified")
     else:
         client.force_login(user)
+        # Just re-authenticated (allauth's own flow), so pages that ask for the password
+        # again (a payout request) answer by tenancy, not by a re-authentication redirect.
+        client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     return client
 
 

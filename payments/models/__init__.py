@@ -2,6 +2,7 @@
 arrive with their issue. The period lock they settle is ``timesheets.SettledPeriod``."""
 
 from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
+from payments.models.payouts import PayoutRequest, PayoutState
 from payments.models.rates import AssignmentRate, ExpertRate
 from payments.models.settlement import Settlement, SettlementLine
 
@@ -12,6 +13,8 @@ __all__ = [
     "LedgerTransaction",
     "AssignmentRate",
     "ExpertRate",
+    "PayoutRequest",
+    "PayoutState",
     "Settlement",
     "SettlementLine",
 ]

@@ -20,6 +20,7 @@ class AccountKind(models.TextChoices):
     EXPERT_AVAILABLE = "expert_available", "Expert available balance"  # earned, withdrawable
     EXPERT_PAYOUTS_PENDING = "expert_payouts_pending", "Expert payouts pending"  # requested
     PLATFORM_REVENUE = "platform_revenue", "Platform revenue"  # one for the platform
+    PLATFORM_CASH = "platform_cash", "Platform cash (bank)"  # payouts paid out of it
     CUSTOMER_RECEIVABLE = "customer_receivable", "Customer receivable"  # billed, unpaid
     COMMISSIONS_PAYABLE = "commissions_payable", "Commissions payable"  # owed to partners
 

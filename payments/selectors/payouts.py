@@ -1,0 +1,39 @@
+"""What an expert sees of their money: balances, history of the available balance, payouts."""
+
+from decimal import Decimal
+
+from payments.models import Account, AccountKind, PayoutRequest
+from payments.selectors.ledger import ledger_history
+
+RECENT_PAYOUTS = 20
+
+
+def money_overview(*, user, page) -> dict:
+    """The user's own balances (zero before any money moved), one page of the available
+    balance's history and the latest payout requests. Reads only: nothing is opened here."""
+    accounts = {
+        account.kind: account
+        for account in Account.objects.filter(
+            expert=user,
+            kind__in=(AccountKind.EXPERT_AVAILABLE, AccountKind.EXPERT_PAYOUTS_PENDING),
+        )
+    }
+    available = accounts.get(AccountKind.EXPERT_AVAILABLE)
+    pending = accounts.get(AccountKind.EXPERT_PAYOUTS_PENDING)
+    history = ledger_history(user=user, account_id=available.pk, page=page) if available else None
+    payouts = PayoutRequest.objects.filter(expert=user).order_by("-requested_at", "-id")
+    return {
+        "available": available.balance if available else Decimal("0.00"),
+        "pending": pending.balance if pending else Decimal("0.00"),
+        "history": history,
+        "payouts": list(payouts[:RECENT_PAYOUTS]),
+    }
+
+
+def available_balance(user) -> Decimal:
+    balance = (
+        Account.objects.filter(expert=user, kind=AccountKind.EXPERT_AVAILABLE)
+        .values_list("balance", flat=True)
+        .first()
+    )
+    return balance if balance is not None else Decimal("0.00")

@@ -14,7 +14,9 @@ from django.urls import reverse
 from payments.models import Account, AccountKind, LedgerTransaction, Settlement, SettlementLine
 from payments.models.rates import ExpertRate
 from payments.services.settlement import period_settle, periods_due, settlements_run
+from payments.tasks import settlements_run_task
 from softwaresupp.models import OutboxMessage
+from softwaresupp.schedule import BEAT_SCHEDULE
 from tests.factories.accounts import StaffFactory, expert, login_verified_staff
 from tests.factories.projects import TaskFactory
 from tests.factories.timesheets import TimeEntryFactory
@@ -169,6 +171,24 @@ def test_the_daily_job_catches_up_every_ended_period_once_even_a_week_late():
     assert settlements_run(date(2026, 2, 25)) == 0
     assert _state() == before
     assert available(person) == Decimal("240.00")
+
+
+def test_the_scheduled_task_settles_the_periods_ended_by_today():
+    assert BEAT_SCHEDULE["settlements-run"]["task"] == "payments.tasks.settlements_run_task"
+    # Today is Wed 11 Mar: the periods of 5 Jan, 19 Jan, 2 Feb and 16 Feb (to Sun 1 Mar).
+    assert settlements_run_task() == 4
+    assert settlements_run_task() == 0
+
+
+def test_hours_on_a_day_without_an_expert_rate_stop_the_settlement_and_write_nothing():
+    person = paid("40.00", since=STARTS_ON + timedelta(days=1))
+    log(person, (STARTS_ON, "2"))
+
+    with pytest.raises(ValidationError, match="has no rate"):
+        period_settle(starts_on=STARTS_ON)
+
+    assert not Settlement.objects.exists() and not LedgerTransaction.objects.exists()
+    assert not TimeEntry.objects.settled().exists()
 
 
 def test_a_period_not_ended_or_not_starting_on_a_period_boundary_is_refused():

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
-from django.db.models import F
 
 from payments.models import Account, LedgerEntry, LedgerTransaction
 from payments.models.ledger import NON_NEGATIVE_KINDS
@@ -56,7 +55,11 @@ def _move_balances(locked: list[Account], deltas: dict[int, Decimal]) -> None:
                 f"{account} holds {account.balance}: {-deltas[account.pk]} would overdraw it."
             )
     for account in locked:
-        Account.objects.filter(pk=account.pk).update(balance=F("balance") + deltas[account.pk])
+        # The new balance is summed here in Decimal from the value read under the lock, not
+        # as ``F("balance") + delta`` in SQL: SQLite would add floats (2.01 - 0.01 - 2.00 is
+        # then slightly below zero and the not-overdrawn check refuses it).
+        balance = account.balance + deltas[account.pk]
+        Account.objects.filter(pk=account.pk).update(balance=balance)
 
 
 def ledger_post(

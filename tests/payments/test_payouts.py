@@ -121,6 +121,16 @@ def test_bank_details_or_an_invoice_are_needed(client, funded_expert):
         payout_request(expert=funded_expert, amount=Decimal("10.00"))
 
 
+def test_the_whole_balance_can_be_requested_in_cents_without_float_drift():
+    """2.01 - 0.01 - 2.00 is exactly zero (SQLite once summed the running balance as a float
+    and refused the last request as an overdraw)."""
+    person = expert()
+    fund(person, "2.01")
+    _request(person, "0.01")
+    _request(person, "2.00")
+    assert balances(person) == (Decimal("0.00"), Decimal("2.01"))
+
+
 # --- the state machine ----------------------------------------------------------------------
 
 
@@ -253,6 +263,16 @@ def test_staff_approve_and_mark_paid_in_admin_but_not_their_own(client, funded_e
     response = _admin_action(client, "approve", [own])
     assert "your own payout" in response.content.decode()
     assert PayoutRequest.objects.get(pk=own.pk).state == PayoutState.REQUESTED
+
+
+def test_staff_see_the_experts_balances_and_bank_details_on_a_request(client, funded_expert):
+    login_verified_staff(client, StaffFactory(is_superuser=True))
+    payout = _request(funded_expert, "30.00")
+    page = client.get(reverse("admin:payments_payoutrequest_change", args=[payout.pk]))
+    html = page.content.decode()
+    assert "$70.00 available, $30.00 pending" in html and IBAN in html
+    accounts = client.get(reverse("admin:payments_account_changelist"), {"q": funded_expert.email})
+    assert accounts.status_code == 200 and "70.00" in accounts.content.decode()
 
 
 def test_staff_reject_in_admin_with_a_note(client, funded_expert):

@@ -5,10 +5,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from payments.models import PayoutRequest
+from payments.selectors.payouts import available_and_pending
 from payments.services import payouts as services
 from softwaresupp.admin_tools import ServiceAdmin
 
@@ -38,6 +41,7 @@ class PayoutRequestAdmin(ServiceAdmin):
         "requested_at",
         "deadline",
         "bank_details_shown",
+        "expert_money",
         "invoice",
         "decided_by",
         "decided_at",
@@ -59,6 +63,18 @@ class PayoutRequestAdmin(ServiceAdmin):
         if obj.is_open and obj.due_at <= timezone.now() + timedelta(hours=4):
             return format_html('<strong style="color:#b02a37">{}</strong>', obj.due_at)
         return obj.due_at
+
+    @admin.display(description="Expert's balances")
+    def expert_money(self, obj):
+        """The expert's available and pending balances, linked to their ledger accounts
+        (the staff view of an expert's money page)."""
+        balances = available_and_pending(obj.expert)
+        url = (
+            reverse("admin:payments_account_changelist") + "?" + urlencode({"q": obj.expert.email})
+        )
+        return format_html(
+            '${} available, ${} pending · <a href="{}">ledger accounts</a>', *balances, url
+        )
 
     @admin.display(description="Bank details")
     def bank_details_shown(self, obj):

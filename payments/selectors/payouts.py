@@ -30,10 +30,20 @@ def money_overview(*, user, page) -> dict:
     }
 
 
-def available_balance(user) -> Decimal:
-    balance = (
-        Account.objects.filter(expert=user, kind=AccountKind.EXPERT_AVAILABLE)
-        .values_list("balance", flat=True)
-        .first()
+def available_and_pending(user) -> tuple[Decimal, Decimal]:
+    """(available, pending) of one expert, zero for an account not opened yet."""
+    balances = dict(
+        Account.objects.filter(
+            expert=user,
+            kind__in=(AccountKind.EXPERT_AVAILABLE, AccountKind.EXPERT_PAYOUTS_PENDING),
+        ).values_list("kind", "balance")
     )
-    return balance if balance is not None else Decimal("0.00")
+    zero = Decimal("0.00")
+    return (
+        balances.get(AccountKind.EXPERT_AVAILABLE, zero),
+        balances.get(AccountKind.EXPERT_PAYOUTS_PENDING, zero),
+    )
+
+
+def available_balance(user) -> Decimal:
+    return available_and_pending(user)[0]

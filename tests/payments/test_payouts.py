@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -314,3 +315,23 @@ def test_ten_simultaneous_requests_against_a_balance_for_three_give_three():
     assert balances(person) == (Decimal("0.00"), Decimal("30.00"))
     assert PayoutRequest.objects.count() == 3
     call_command("ledger_check")
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def test_the_money_page_costs_the_same_queries_with_1_and_15_requests(client, funded_expert):
+    client.force_login(funded_expert)
+    url = reverse("payments:money")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    _request(funded_expert, "1.00")
+    count()  # warm the caches (session, content types)
+    small = count()
+    for _ in range(14):
+        _request(funded_expert, "1.00")
+    assert count() == small

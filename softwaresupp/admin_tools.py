@@ -106,7 +106,8 @@ class ServiceActionsMixin:
         return initial
 
     def edit_save(self, request, obj, data: dict) -> None:
-        raise NotImplementedError
+        """An admin with an ``edit_form`` saves it here, through its service."""
+        raise NotImplementedError(f"{type(self).__name__} has an edit form but no edit_save")
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_edit"

@@ -40,6 +40,17 @@ def changes_apply(obj, values: dict) -> dict:
     return changes
 
 
+def related_names_set(manager, objects) -> tuple[str, str] | None:
+    """Set a many-to-many relation to ``objects``; the ``(from, to)`` of their names, for
+    ``event_record``, or None when nothing changed."""
+    before = {str(obj) for obj in manager.all()}
+    after = {str(obj) for obj in objects}
+    if before == after:
+        return None
+    manager.set(objects)
+    return ", ".join(sorted(before)), ", ".join(sorted(after))
+
+
 def event_list_for(target):
     """The history of one object, newest first."""
     return Event.objects.filter(

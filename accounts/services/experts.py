@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ExpertProfile, User
-from softwaresupp.events import changes_apply, event_record
+from softwaresupp.events import changes_apply, event_record, related_names_set
 
 # The rate is set once here, on creation; every later change goes through the payments
 # rate service, which dates it and checks it against customer rates (R-RATE-MIN).
@@ -74,12 +74,8 @@ def expert_profile_update(
     profile.full_clean()
     if changes:
         profile.save(update_fields=list(changes))
-    if skills is not None:
-        before = {skill.name for skill in profile.skills.all()}
-        after = {skill.name for skill in skills}
-        if before != after:
-            profile.skills.set(skills)
-            changes["skills"] = (", ".join(sorted(before)), ", ".join(sorted(after)))
+    if skills is not None and (skill_names := related_names_set(profile.skills, skills)):
+        changes["skills"] = skill_names
     if changes:
         event_record(actor=actor, target=profile, verb="updated", changes=changes)
     return profile

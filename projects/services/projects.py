@@ -9,7 +9,7 @@ from accounts.models import Membership, Organization
 from projects.models import Assignment, Project
 from projects.models.core import _today_utc
 from projects.services.sprints import LIVE_STATUSES, sprints_ensure
-from softwaresupp.events import event_record
+from softwaresupp.events import changes_apply, event_record, related_names_set
 from softwaresupp.notifications import absolute_url, notify
 
 PROJECT_FIELDS = (
@@ -71,27 +71,19 @@ def project_create(*, actor, organization: Organization, skills=(), **fields) ->
 def project_update(*, actor, project: Project, skills=None, **fields) -> Project:
     _require_owner_or_staff(actor, project.organization)
     project = Project.objects.select_for_update().get(pk=project.pk)
-    changes = {}
-    for field, value in fields.items():
-        if field not in PROJECT_FIELDS:
-            raise ValueError(f"Not editable here: {field}")
-        if field == "name":
-            value = value.strip()
-        before = getattr(project, field)
-        if before != value:
-            setattr(project, field, value)
-            changes[field] = (before, value)
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    changes = changes_apply(project, fields)
     if "name" in changes:
         _check_unique_name(project.organization, project.name, exclude_pk=project.pk)
     project.full_clean()
     if changes:
         project.save(update_fields=list(changes))
-    if skills is not None:
-        before = {s.name for s in project.skills.all()}
-        after = {s.name for s in skills}
-        if before != after:
-            project.skills.set(skills)
-            changes["technology"] = (", ".join(sorted(before)), ", ".join(sorted(after)))
+    if skills is not None and (technology := related_names_set(project.skills, skills)):
+        changes["technology"] = technology
     if changes:
         event_record(
             actor=actor,

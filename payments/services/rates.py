@@ -3,10 +3,10 @@ before it keep their rate; every change is in the event log from → to."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import ExpertProfile, User
+from accounts.models import ExpertProfile, Membership, User
 from payments.models import AssignmentRate, ExpertRate
 from payments.selectors.rates import customer_rate_on, expert_rate_on
 from projects.models import Assignment
@@ -79,6 +79,41 @@ def assignment_rate_set(
         organization=assignment.organization,
         verb="customer rate set",
         changes={"customer_rate": (before, rate.customer_rate)},
+        note=f"effective {effective_from.isoformat()}",
+    )
+    return rate
+
+
+@transaction.atomic
+def assignment_rate_agree(
+    *, actor: User, assignment: Assignment, customer_rate, effective_from: date
+) -> AssignmentRate:
+    """The first customer rate of an assignment the customer made themselves, by choosing an
+    offer (R-MATCH) or launching an hourly plan (R-PLAN): an owner of the customer agrees
+    it, under the same non-negotiable minimum (R-RATE-MIN). Later changes are staff's
+    (``assignment_rate_set``)."""
+    assignment = Assignment.objects.select_related("expert", "organization").get(pk=assignment.pk)
+    if not Membership.objects.of(actor, assignment.organization).owners().exists():
+        raise PermissionDenied("Only an owner of the customer agrees the rate.")
+    _lock_expert(assignment.expert)
+    if AssignmentRate.objects.filter(assignment=assignment).exists():
+        raise ValidationError(
+            {"customer_rate": "This assignment already has a rate; SoftwareSupp staff change it."}
+        )
+    rate = AssignmentRate(
+        assignment=assignment,
+        customer_rate=customer_rate,
+        effective_from=effective_from,
+        created_by=actor,
+    )
+    rate.full_clean()
+    rate.save()
+    event_record(
+        actor=actor,
+        target=assignment,
+        organization=assignment.organization,
+        verb="customer rate agreed",
+        changes={"customer_rate": (None, rate.customer_rate)},
         note=f"effective {effective_from.isoformat()}",
     )
     return rate

@@ -115,6 +115,24 @@ def assignment_create(
     """Staff put a certified expert on a project; while the assignment lasts the expert
     sees the project and works on its board. The expert is told by email."""
     _require_staff(actor)
+    return assignment_open(
+        actor=actor, project=project, expert=expert, role=role, starts_on=starts_on, ends_on=ends_on
+    )
+
+
+@transaction.atomic
+def assignment_open(
+    *,
+    actor,
+    project: Project,
+    expert,
+    role: str = Assignment.Role.MEMBER,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Assignment:
+    """Put an expert on a project for the one who decided it: staff (``assignment_create``),
+    a customer choosing an offer (R-MATCH) or launching an hourly plan (R-PLAN). The caller
+    has checked that ``actor`` may decide; this keeps the rules every assignment obeys."""
     # Serialise assignments per project: a double-click must not pass the overlap check twice.
     project = Project.objects.select_for_update().get(pk=project.pk)
     profile = getattr(expert, "expert_profile", None)

@@ -252,3 +252,49 @@ class TestEveryPath:
         with pytest.raises(ValidationError):
             _set(assignment, "65.00")
         assert AssignmentRate.objects.get().customer_rate == Decimal("60.00")
+
+
+class TestRateAgreedByTheCustomer:
+    """An assignment the customer made (an offer chosen, a plan launched) gets its first
+    rate from the customer's owner, under the same minimum; only staff change it later."""
+
+    def _owner(self, assignment, role="owner"):
+        from tests.factories.accounts import MembershipFactory
+
+        return MembershipFactory(organization=assignment.organization, role=role).user
+
+    def test_an_owner_agrees_the_first_rate(self):
+        assignment = _assignment("eu")
+        agree(self._owner(assignment), assignment, "60.00")
+        assert customer_rate_on(assignment, TODAY) == Decimal("60.00")
+
+    def test_the_minimum_still_holds(self):
+        assignment = _assignment("us", expert_rate="80.00")
+        with pytest.raises(ValidationError, match="non-negotiable"):
+            agree(self._owner(assignment), assignment, "99.99")
+        assert not AssignmentRate.objects.filter(assignment=assignment).exists()
+
+    def test_a_member_or_outsider_cannot_agree(self):
+        assignment = _assignment("eu")
+        with pytest.raises(PermissionDenied):
+            agree(self._owner(assignment, role="member"), assignment, "60.00")
+        outsider_assignment = _assignment("eu")
+        with pytest.raises(PermissionDenied):
+            agree(self._owner(outsider_assignment), assignment, "60.00")
+        assert not AssignmentRate.objects.filter(assignment=assignment).exists()
+
+    def test_a_second_agreement_is_refused(self):
+        assignment = _assignment("eu")
+        owner = self._owner(assignment)
+        agree(owner, assignment, "60.00")
+        with pytest.raises(ValidationError, match="staff change it"):
+            agree(owner, assignment, "55.00")
+        assert customer_rate_on(assignment, TODAY) == Decimal("60.00")
+
+
+def agree(actor, assignment, rate):
+    from payments.services.rates import assignment_rate_agree
+
+    return assignment_rate_agree(
+        actor=actor, assignment=assignment, customer_rate=Decimal(rate), effective_from=TODAY
+    )

@@ -1,6 +1,7 @@
 """Rates, the ledger, settlements, invoices and payouts (R-RATE-MIN, R-SETTLE, R-PAYOUT)
 arrive with their issue. The period lock they settle is ``timesheets.SettledPeriod``."""
 
+from payments.models.invoices import Invoice, InvoiceLine, InvoiceSequence, InvoiceState
 from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
 from payments.models.payouts import PayoutRequest, PayoutState
 from payments.models.rates import AssignmentRate, ExpertRate
@@ -9,6 +10,10 @@ from payments.models.settlement import Settlement, SettlementLine
 __all__ = [
     "Account",
     "AccountKind",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSequence",
+    "InvoiceState",
     "LedgerEntry",
     "LedgerTransaction",
     "AssignmentRate",

@@ -2,7 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 
-from accounts.models import TIME_ZONE_CHOICES, Membership, User
+from accounts.models import Membership, User
+from softwaresupp.timezones import TimeZoneField
 
 
 class CustomerSignupForm(forms.Form):
@@ -11,7 +12,7 @@ class CustomerSignupForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     company = forms.CharField(max_length=200, label="Company name")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    time_zone = TimeZoneField(detect=True)
 
     field_order = [
         "first_name",
@@ -76,11 +77,14 @@ class InvitationAcceptForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "time_zone"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].keep(self.instance.time_zone)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -6,9 +6,11 @@ from accounts.models import Skill, User
 from projects.forms.common import Crispy
 from projects.models import Assignment, Project
 from softwaresupp.forms import DayField, IdsModelMultipleChoiceField
+from softwaresupp.timezones import TimeZoneField
 
 
 class ProjectForm(Crispy, forms.ModelForm):
+    time_zone = TimeZoneField()
     skills = IdsModelMultipleChoiceField(
         queryset=Skill.objects.order_by("name"),
         required=False,
@@ -43,8 +45,16 @@ class ProjectForm(Crispy, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["organization"]
+            self.fields["time_zone"].keep(self.instance.time_zone)
         else:
             self.fields["organization"].queryset = organizations
+            # A new project works in its organization's time zone unless another is picked.
+            zones = sorted({o.time_zone for o in organizations})
+            label = "The organization's time zone" + (f" ({zones[0]})" if len(zones) == 1 else "")
+            field = self.fields["time_zone"]
+            field.required = False
+            field.initial = ""
+            field.choices = [("", label), *field.choices]
             if len(organizations) == 1:
                 self.fields["organization"].initial = organizations[0].pk
         self._helper()

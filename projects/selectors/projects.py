@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from projects.models import Assignment, Project, Task
 from projects.models.core import UNFINISHED_STATUSES
 from softwaresupp.tenancy import get_visible_or_404
@@ -121,3 +122,73 @@ def dashboard_projects(*, user, limit: int = 8) -> list:
         )
         .order_by("organization__name", "name")[:limit]
     )
+
+
+# Where an onboarding app, if installed, lets an owner post a project for matching (R-MATCH);
+# looked up by name so projects never imports it. The first name that resolves is linked.
+MATCHING_ROUTES = ("onboarding:project_post", "onboarding:post", "onboarding:post_project")
+
+
+def _matching_url(project) -> str:
+    for name in MATCHING_ROUTES:
+        for kwargs in ({"pk": project.pk}, {}):
+            try:
+                return reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+    return ""
+
+
+def first_steps(*, user) -> dict | None:
+    """What a customer owner does next, in order: create a project, post it for matching (an
+    expert joins it), invite teammates. None when the user owns no organization or every
+    step is done. Four queries."""
+    if user.sees_everything or user.is_expert:
+        return None
+    organization = (
+        Organization.objects.filter(
+            pk__in=Membership.objects.filter(user=user).owners().values("organization_id")
+        )
+        .order_by("name")
+        .first()
+    )
+    if organization is None:
+        return None
+    project = organization.projects.order_by("-pk").first()
+    has_expert = (
+        project is not None and Assignment.objects.current().filter(project=project).exists()
+    )
+    has_team = (
+        Membership.objects.filter(organization=organization).exclude(user=user).exists()
+        or organization.invitations.filter(status=Invitation.Status.PENDING).exists()
+    )
+    steps = [
+        {
+            "key": "project",
+            "done": project is not None,
+            "title": "Create your first project",
+            "text": "Name it, say what the software is built with and how you like to talk.",
+            "url": reverse("projects:create"),
+            "action": "Create a project",
+        },
+        {
+            "key": "match",
+            "done": has_expert,
+            "title": "Post it for matching",
+            "text": "Certified experts whose skills fit its technology offer to work on it; "
+            "you choose who joins.",
+            "url": _matching_url(project) if project is not None else "",
+            "action": "Post for matching",
+        },
+        {
+            "key": "team",
+            "done": has_team,
+            "title": "Invite your teammates",
+            "text": "They can ask questions, follow the board and approve hours.",
+            "url": organization.get_absolute_url() + "#invite",
+            "action": "Invite teammates",
+        },
+    ]
+    if all(step["done"] for step in steps):
+        return None
+    return {"organization": organization, "project": project, "steps": steps}

@@ -63,6 +63,12 @@ def can_ask(*, user, project: Project) -> bool:
     return project.status != Project.Status.CLOSED and is_customer(user=user, project=project)
 
 
+def has_current_expert(project: Project) -> bool:
+    """Someone is assigned to answer today; without one the one-hour response cannot be
+    promised (staff are alerted instead, R-QUERY-1H)."""
+    return Assignment.objects.current().filter(project=project).exists()
+
+
 def _with_next_deadline(queryset):
     """The deadline that matters next: the first response while the query waits, then the
     open promise; none once resolved."""

@@ -43,9 +43,11 @@ def _check_unique_name(organization: Organization, name: str, exclude_pk=None) -
 
 @transaction.atomic
 def project_create(*, actor, organization: Organization, skills=(), **fields) -> Project:
-    """A new project for a customer organization, with its first two sprints (R-SPRINT)."""
+    """A new project for a customer organization, with its first two sprints (R-SPRINT).
+    Without a time zone it works in the organization's."""
     _require_owner_or_staff(actor, organization)
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
+    fields["time_zone"] = fields.get("time_zone") or organization.time_zone
     fields["name"] = fields.get("name", "").strip()
     # The name check is case-insensitive, the database constraint is not: a double submit
     # waits here for the first one, then gets the plain "name taken" message.

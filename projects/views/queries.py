@@ -2,7 +2,6 @@
 thread, turn into a task, resolve; figures; the staff list of open queries by time left."""
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,9 +28,14 @@ from projects.services import query_threads
 from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error
 from softwaresupp.http import post_required_after_lookup
+from softwaresupp.templatetags.when import whentext
 from softwaresupp.tenancy import require_staff
 
 PAGE_SIZE = 25
+NO_EXPERT_ASKED = (
+    "Your question is in. No expert is assigned to this project yet, so SoftwareSupp staff "
+    "have it and will reply; there is no one-hour promise until an expert joins."
+)
 STATE_TABS = [
     ("open", "Open"),
     ("waiting", "Waiting for first response"),
@@ -40,24 +44,12 @@ STATE_TABS = [
 ]
 
 
-def in_user_time_zone(view):
-    """Times on the page are shown, and typed, in the signed-in user's time zone."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(request.user.time_zone):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _state(request) -> str:
     state = request.GET.get("state", "open")
     return state if state in selectors.STATE_FILTERS else "open"
 
 
 @login_required
-@in_user_time_zone
 def query_list(request):
     state = _state(request)
     page = Paginator(selectors.query_list(user=request.user, state=state), PAGE_SIZE).get_page(
@@ -76,7 +68,6 @@ def query_list(request):
 
 
 @login_required
-@in_user_time_zone
 def project_list(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
     state = _state(request)
@@ -92,12 +83,12 @@ def project_list(request, pk):
             "state": state,
             "state_tabs": STATE_TABS,
             "can_ask": selectors.can_ask(user=request.user, project=project),
+            "has_expert": selectors.has_current_expert(project),
         },
     )
 
 
 @login_required
-@in_user_time_zone
 def ask(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
     if not selectors.can_ask(user=request.user, project=project):
@@ -113,13 +104,17 @@ def ask(request, pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(
-                request,
-                "Your question is in. An expert responds by "
-                f"{timezone.localtime(query.first_response_due_at):%H:%M}.",
-            )
+            if selectors.has_current_expert(project):
+                due = whentext(query.first_response_due_at, "short")
+                messages.success(request, f"Your question is in. An expert responds by {due}.")
+            else:
+                messages.success(request, NO_EXPERT_ASKED)
             return redirect(query)
-    return render(request, "queries/ask.html", {"project": project, "form": form})
+    return render(
+        request,
+        "queries/ask.html",
+        {"project": project, "form": form, "has_expert": selectors.has_current_expert(project)},
+    )
 
 
 @login_required
@@ -141,6 +136,7 @@ def _render_detail(request, query: Query, status: int = 200, **forms):
     is_member = selectors.is_customer(user=user, project=query.project)
     context = {
         "query": query,
+        "has_expert": selectors.has_current_expert(query.project),
         "thread": selectors.query_thread(query),
         "on_team": on_team,
         "is_member": is_member,
@@ -155,7 +151,6 @@ def _render_detail(request, query: Query, status: int = 200, **forms):
 
 
 @login_required
-@in_user_time_zone
 def detail(request, pk):
     query = selectors.query_get(user=request.user, pk=pk)
     return _render_detail(request, query)
@@ -180,7 +175,6 @@ def _post_form(request, pk, form_class, form_name, service, success):
 
 
 @login_required
-@in_user_time_zone
 def respond(request, pk):
     return _post_form(
         request,
@@ -193,7 +187,6 @@ def respond(request, pk):
 
 
 @login_required
-@in_user_time_zone
 def reply(request, pk):
     return _post_form(
         request,
@@ -206,7 +199,6 @@ def reply(request, pk):
 
 
 @login_required
-@in_user_time_zone
 def note(request, pk):
     return _post_form(
         request,
@@ -219,7 +211,6 @@ def note(request, pk):
 
 
 @login_required
-@in_user_time_zone
 def create_task(request, pk):
     return _post_form(
         request,
@@ -232,9 +223,17 @@ def create_task(request, pk):
 
 
 @login_required
-@in_user_time_zone
 def resolve(request, pk):
+    """GET asks "resolve this query?" (a page of its own, so it works without JavaScript);
+    the page's POST resolves."""
     query = selectors.query_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        on_team = selectors.can_see_internal(user=request.user, query=query)
+        if not query.is_open or not (
+            on_team or selectors.is_customer(user=request.user, project=query.project)
+        ):
+            return redirect(query)
+        return render(request, "queries/resolve.html", {"query": query, "on_team": on_team})
     if refused := post_required_after_lookup(request):
         return refused
     try:
@@ -281,7 +280,6 @@ def _figures_page(request, *, staff_page: bool):
 
 
 @login_required
-@in_user_time_zone
 def figures(request):
     if request.user.sees_everything:
         return redirect("queries:staff_figures")
@@ -289,14 +287,12 @@ def figures(request):
 
 
 @login_required
-@in_user_time_zone
 def staff_figures(request):
     require_staff(request.user)
     return _figures_page(request, staff_page=True)
 
 
 @login_required
-@in_user_time_zone
 def staff_open(request):
     require_staff(request.user)
     queries = selectors.query_open_list(user=request.user)

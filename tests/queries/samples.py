@@ -82,7 +82,7 @@ ROUTES = {
         form=_detail_page,
         done=lambda w: Task.objects.filter(title="Swept query task").exists(),
     ),
-    "queries:resolve": Sample(kwargs=_query, payload=lambda w: {}, form=_detail_page),
+    "queries:resolve": Sample(kwargs=_query, payload=lambda w: {}),
     "queries:attachment": Sample(
         kwargs=lambda w: {"pk": w.query_a.pk, "file_pk": w.attachment_a.pk}
     ),

@@ -139,7 +139,7 @@ class TestRespondPage:
 
     def test_post_only_routes_answer_405_to_get_once_looked_up(self, client, team, query):
         client.force_login(team.expert)
-        for name in ("respond", "reply", "note", "create_task", "resolve"):
+        for name in ("respond", "reply", "note", "create_task"):
             assert client.get(url(name, pk=query.pk)).status_code == 405, name
 
     def test_the_expert_makes_a_task_from_the_page(self, client, team, query):

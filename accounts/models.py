@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -227,6 +227,34 @@ class Skill(models.Model):
         return self.name
 
 
+# The network's rules an expert accepts before any assignment (R-EXPERT-ONBOARD). Changing
+# them means a new version: every expert then accepts again before new work.
+NETWORK_RULES_VERSION = "2026-11"
+NETWORK_RULES = (
+    "I do not contract SoftwareSupp customers or projects outside the network, and I do not "
+    "discuss my remuneration with a customer without SoftwareSupp.",
+    "I reply to every customer query within one hour, with the answer (or an honest "
+    "'checking' / 'needs research') and an estimated time to complete.",
+    "I report my hours every week against the tasks I worked on, and estimate every task "
+    "before I start it.",
+)
+
+
+class ExpertProfileQuerySet(models.QuerySet):
+    def onboarded(self):
+        """The experts who finished onboarding (R-EXPERT-ONBOARD), in SQL: the same steps as
+        ``ExpertProfile.onboarding_steps``."""
+        has_skill = ExpertProfile.skills.through.objects.filter(expertprofile_id=OuterRef("pk"))
+        return (
+            self.filter(certified_at__isnull=False, rules_version=NETWORK_RULES_VERSION)
+            .filter(hourly_rate__gt=0)
+            .exclude(mailbox="")
+            .exclude(region="")
+            .exclude(availability="")
+            .filter(Exists(has_skill))
+        )
+
+
 class ExpertProfile(models.Model):
     """A certified freelancer of the network (R-MAILBOX: a dedicated mailbox address)."""
 
@@ -255,7 +283,12 @@ class ExpertProfile(models.Model):
     skills = models.ManyToManyField(Skill, blank=True, related_name="experts")
     certified_at = models.DateTimeField(null=True, blank=True)
     mailbox = models.EmailField(unique=True, blank=True, help_text="Assigned on creation.")
+    # R-EXPERT-ONBOARD: which version of the network's rules the expert accepted, and when.
+    rules_version = models.CharField(max_length=20, blank=True)
+    rules_accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ExpertProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -278,6 +311,45 @@ class ExpertProfile(models.Model):
     @property
     def is_certified(self) -> bool:
         return self.certified_at is not None
+
+    @property
+    def accepted_current_rules(self) -> bool:
+        return self.rules_version == NETWORK_RULES_VERSION and self.rules_accepted_at is not None
+
+    def onboarding_steps(self) -> dict[str, bool]:
+        """R-EXPERT-ONBOARD's checklist, step → done (one query, for the skills)."""
+        return {
+            "profile": bool(
+                self.region and self.hourly_rate and self.availability and self.skills.exists()
+            ),
+            "certification": self.is_certified,
+            "mailbox": bool(self.mailbox),
+            "rules": self.accepted_current_rules,
+        }
+
+    @property
+    def is_onboarded(self) -> bool:
+        """R-EXPERT-ONBOARD: an expert who has not finished onboarding cannot send offers
+        or be assigned."""
+        return all(self.onboarding_steps().values())
+
+    def onboarding_refusal(self) -> str:
+        """Why the expert cannot be assigned yet ("" once onboarded)."""
+        steps = self.onboarding_steps()
+        if not steps["certification"]:
+            return "This expert is not certified yet; finish their onboarding first."
+        missing = [ONBOARDING_STEP_LABELS[step] for step, done in steps.items() if not done]
+        if missing:
+            return f"This expert has not finished onboarding yet: {', '.join(missing)}."
+        return ""
+
+
+ONBOARDING_STEP_LABELS = {
+    "profile": "profile (skills, region, rate, availability)",
+    "certification": "certification by SoftwareSupp",
+    "mailbox": "mailbox address",
+    "rules": "acceptance of the network's rules",
+}
 
 
 def mailbox_local_part(first_name: str, last_name: str, fallback: str) -> str:

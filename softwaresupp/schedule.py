@@ -66,6 +66,14 @@ BEAT_SCHEDULE["settlements-run"] = {
     "options": {"expires": 3600 * 6},
 }
 
+# Issue 9, item 4: each organization is invoiced once for a settled period's hours; daily,
+# ten minutes after the settlement, so a period is invoiced the day it is settled.
+BEAT_SCHEDULE["invoices-run"] = {
+    "task": "payments.invoice_tasks.invoices_run_task",
+    "schedule": crontab(hour=2, minute=17),
+    "options": {"expires": 3600 * 6},
+}
+
 # R-PAYOUT: staff are alerted once about each payout request open for over 20 hours (the
 # promise is 24).
 BEAT_SCHEDULE["payouts-overdue-alert"] = {

@@ -2,9 +2,11 @@
 
 from accounts.services.experts import (
     expert_profile_certify,
+    expert_profile_complete,
     expert_profile_create,
     expert_profile_uncertify,
     expert_profile_update,
+    expert_rules_accept,
 )
 from accounts.services.members import (
     invitation_accept,
@@ -25,9 +27,11 @@ from accounts.services.people import (
 
 __all__ = [
     "expert_profile_certify",
+    "expert_profile_complete",
     "expert_profile_create",
     "expert_profile_uncertify",
     "expert_profile_update",
+    "expert_rules_accept",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ExpertProfile, User
+from accounts.models import NETWORK_RULES_VERSION, ExpertProfile, User
 from softwaresupp.events import changes_apply, event_record, related_names_set
 
 # The rate is set once here, on creation; every later change goes through the payments
@@ -123,5 +123,55 @@ def expert_profile_uncertify(*, actor: User, profile: ExpertProfile) -> ExpertPr
         target=profile,
         verb="uncertified",
         changes={"certified_at": (f"{before:%Y-%m-%d %H:%M} UTC", None)},
+    )
+    return profile
+
+
+def _require_self_or_staff(actor: User, profile: ExpertProfile) -> None:
+    if actor.pk != profile.user_id and not actor.sees_everything:
+        raise PermissionDenied("Only the expert or SoftwareSupp staff complete this profile.")
+
+
+@transaction.atomic
+def expert_profile_complete(
+    *, actor: User, profile: ExpertProfile, skills, availability: str
+) -> ExpertProfile:
+    """R-EXPERT-ONBOARD, the profile step: the expert names their skills and availability
+    (region and rate are agreed with staff on creation; rate changes are dated by payments)."""
+    _require_self_or_staff(actor, profile)
+    profile = _lock(profile)
+    skills = list(skills)
+    if not skills:
+        raise ValidationError({"skills": "Choose at least one skill."})
+    changes = changes_apply(profile, {"availability": availability})
+    profile.full_clean()
+    if changes:
+        profile.save(update_fields=list(changes))
+    if skill_names := related_names_set(profile.skills, skills):
+        changes["skills"] = skill_names
+    if changes:
+        event_record(actor=actor, target=profile, verb="profile completed", changes=changes)
+    return profile
+
+
+@transaction.atomic
+def expert_rules_accept(*, actor: User, profile: ExpertProfile) -> ExpertProfile:
+    """R-EXPERT-ONBOARD: the expert themselves accepts the network's rules; the version
+    and the moment are kept (a new version asks again)."""
+    if actor.pk != profile.user_id:
+        raise PermissionDenied("Only the expert accepts the network's rules.")
+    profile = _lock(profile)
+    if profile.accepted_current_rules:
+        raise ValidationError("You have already accepted this version of the rules.")
+    before = profile.rules_version or None
+    profile.rules_version = NETWORK_RULES_VERSION
+    profile.rules_accepted_at = timezone.now()
+    profile.save(update_fields=["rules_version", "rules_accepted_at"])
+    event_record(
+        actor=actor,
+        target=profile,
+        verb="rules accepted",
+        changes={"rules_version": (before, NETWORK_RULES_VERSION)},
+        note=f"{profile.rules_accepted_at:%Y-%m-%d %H:%M} UTC",
     )
     return profile

@@ -162,10 +162,13 @@ class Assignment(models.Model):
         if self.expert_id and not hasattr(self.expert, "expert_profile"):
             raise ValidationError({"expert": "Only experts of the network can be assigned."})
         # R-EXPERT-ONBOARD, for every path that creates one (the service, Django admin).
-        if self._state.adding and self.expert_id and not self.expert.expert_profile.is_certified:
-            raise ValidationError(
-                {"expert": "This expert is not certified yet; finish their onboarding first."}
-            )
+        refusal = (
+            self._state.adding
+            and self.expert_id
+            and self.expert.expert_profile.onboarding_refusal()
+        )
+        if refusal:
+            raise ValidationError({"expert": refusal})
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

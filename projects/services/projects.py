@@ -140,10 +140,9 @@ def assignment_open(
     profile = getattr(expert, "expert_profile", None)
     if profile is None:
         raise ValidationError({"expert": "Only experts of the network can be assigned."})
-    if not profile.is_certified:
-        raise ValidationError(
-            {"expert": "This expert is not certified yet; finish their onboarding first."}
-        )
+    # R-EXPERT-ONBOARD: profile, certification, mailbox and the network's rules first.
+    if refusal := profile.onboarding_refusal():
+        raise ValidationError({"expert": refusal})
     starts_on = starts_on or _today_utc()
     overlapping = project.assignments.filter(expert=expert).overlapping(
         starts_on, ends_on or date.max

@@ -7,7 +7,14 @@ from allauth.mfa.models import Authenticator
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.models import ExpertProfile, Membership, Organization, Skill, User
+from accounts.models import (
+    NETWORK_RULES_VERSION,
+    ExpertProfile,
+    Membership,
+    Organization,
+    Skill,
+    User,
+)
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -119,6 +126,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
 class ExpertProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ExpertProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     region = ExpertProfile.Region.EU
@@ -126,6 +134,16 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     hourly_rate = Decimal("45.00")
     availability = ExpertProfile.Availability.FULL_TIME
     certified_at = factory.LazyFunction(timezone.now)
+    # Fully onboarded by default (R-EXPERT-ONBOARD): the network's rules accepted and one
+    # skill; ``rules_version=""`` or ``skills=[]`` leaves a step open.
+    rules_version = NETWORK_RULES_VERSION
+    rules_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def skills(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.skills.set(extracted if extracted is not None else [SkillFactory(name="Python")])
 
 
 def expert(**profile_fields) -> User:

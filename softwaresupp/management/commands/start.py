@@ -34,17 +34,40 @@ def development_keys_in_use() -> list[str]:
     return unset
 
 
+def served_site_url(host: str, port: str, environ=os.environ) -> str:
+    """The address absolute links (emails, a task made from a query) point at: SITE_URL when
+    the operator set it, otherwise where this command serves, so ``--port 8101`` links to
+    :8101. A wildcard host (0.0.0.0, ::) is reached on this machine as 127.0.0.1."""
+    if environ.get("SITE_URL"):
+        return environ["SITE_URL"].rstrip("/")
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
-    help = "Migrate, seed demo data and run web, worker and beat together."
+    help = (
+        "Migrate, seed demo data and run web, worker and beat together. Links in emails and "
+        "pages follow --host and --port unless SITE_URL is set."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", default="8000")
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument(
+            "--port",
+            default="8000",
+            help="Port to serve on (default 8000); absolute links in emails use it too.",
+        )
         parser.add_argument("--no-seed", action="store_true", help="Skip the demo data.")
 
     def handle(self, *args, host, port, no_seed, **options):
         if unset := development_keys_in_use():
             raise CommandError(KEYS_REFUSAL.format(unset=" and ".join(unset)))
+        # This process (the demo seeding) and the three it starts link to the served address.
+        site_url = served_site_url(host, port)
+        os.environ["SITE_URL"] = settings.SITE_URL = site_url
         self._prepare_var_dirs()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Database is migrated."))
@@ -69,7 +92,7 @@ class Command(BaseCommand):
     def _print_logins(self, host, port):
         from accounts.demo import DEMO_PASSWORD, logins
 
-        url = f"http://{host}:{port}"
+        url = settings.SITE_URL
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"SoftwareSupp is starting at {url}/"))
         self.stdout.write(f"Health: {url}/healthz   Admin: {url}/admin/")

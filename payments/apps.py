@@ -32,7 +32,10 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self):
-        from payments import payout_tasks  # noqa: F401  (registers the hourly payouts job)
+        from payments import (
+            invoice_tasks,  # noqa: F401  (registers the daily invoicing job)
+            payout_tasks,  # noqa: F401  (registers the hourly payouts job)
+        )
 
         post_migrate.connect(
             install_sqlite_ledger_guard, sender=self, dispatch_uid="payments_sqlite_ledger_guard"

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from payments.models import PayoutRequest
+from tests.payments.invoice_helpers import invoice_for
 from tests.payments.payout_helpers import fund
 from tests.tenancy import MARKER, Sample
 
@@ -13,6 +14,7 @@ def populate(world):
     world.extra["payout_a"] = payout_request(
         expert=world.expert_a, amount=Decimal("25.00"), bank_details=f"{MARKER} 1234"
     )
+    world.extra["invoice_a"] = invoice_for(world.org_a, project_name=f"Invoiced {MARKER}")
 
 
 ROUTES = {
@@ -26,4 +28,8 @@ ROUTES = {
             expert=w.expert_a, amount=Decimal("10.00")
         ).exists(),
     ),
+    # Invoices: A's owners (and verified staff) see them; the list takes its page.
+    "payments:billing": Sample(query=lambda w: {"page": "1"}, writer="owner_a"),
+    "payments:invoice": Sample(kwargs=lambda w: {"pk": w.invoice_a.pk}),
+    "payments:invoice_pdf": Sample(kwargs=lambda w: {"pk": w.invoice_a.pk}),
 }

@@ -35,6 +35,7 @@ SERVICE_WRITES = {
         "change_expertprofile",  # rates and certification, recorded
     ],
     "projects": ["change_project"],
+    "payments": ["change_invoice"],  # invoice_pay, invoice_void
     "timesheets": ["add_timeentry", "change_timeentry", "delete_timeentry"],
     "core": ["resend_outboxmessage"],
 }

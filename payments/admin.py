@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from payments import (
+    admin_invoices,  # noqa: F401  (registers the invoices' admin)
     admin_ledger,  # noqa: F401  (registers the ledger's admin)
     admin_payouts,  # noqa: F401  (registers the payouts queue)
     admin_settlement,  # noqa: F401  (registers the settlement's admin)

@@ -8,6 +8,7 @@ from projects.models import (
     Release,
     Sprint,
     Task,
+    TaskAttachment,
     TaskComment,
     TaskHours,
     WeeklySummary,
@@ -89,3 +90,13 @@ class TaskHoursAdmin(AppendOnlyAdmin):
     search_fields = ("task__title", "expert__email")
     list_select_related = ("task", "expert")
     date_hierarchy = "day"
+
+
+@admin.register(TaskAttachment)
+class TaskAttachmentAdmin(ViewOnlyAdmin):
+    """Read-only: files are attached on the board and served by the task's scoped view."""
+
+    list_display = ["name", "task", "size", "uploaded_by", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "task__title"]
+    list_select_related = ["task", "uploaded_by"]

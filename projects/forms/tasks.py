@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import User
 from projects.forms.common import Crispy
+from projects.forms.queries import MultipleFileField
 from projects.models import Task
 from projects.services.tasks import BACKLOG, CURRENT, CUSTOMER_KINDS, NEXT
 from softwaresupp.forms import DayField
@@ -73,12 +74,38 @@ class CustomerTaskForm(Crispy, forms.Form):
         self._helper()
 
 
+def _files_field():
+    return MultipleFileField(
+        required=False, label="Files", help_text="Optional: up to 5 files, 10 MB each."
+    )
+
+
 class TaskCreateForm(TaskForm, SubmittedOnceForm):
     """A new task: the same post sent twice creates it once."""
+
+    files = _files_field()
 
 
 class CustomerTaskCreateForm(CustomerTaskForm, SubmittedOnceForm):
     """A customer's new request: the same post sent twice creates it once."""
+
+    files = _files_field()
+
+
+class AttachmentForm(Crispy, forms.Form):
+    """More files on a task, from its page or its side panel."""
+
+    files = MultipleFileField(label="Add files", help_text="Up to 5 files, 10 MB each.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class AssignForm(forms.Form):
+    """ "Assign to me" on a card; the task page's full form assigns anyone."""
+
+    assignee = forms.ChoiceField(choices=[("me", "me")])
 
 
 class EstimateForm(forms.Form):

@@ -57,6 +57,32 @@ class TaskComment(models.Model):
         super().save(*args, **kwargs)
 
 
+class TaskAttachment(models.Model):
+    """A file attached to a task, kept like a query's files (same storage, same limits) and
+    served only through a scoped view to whoever may see the task (R-TENANT)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="tasks/%Y/%m/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TaskCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:task_attachment", kwargs={"pk": self.task_id, "file_pk": self.pk})
+
+
 class ProjectUpdate(_OrganizationFromProject):
     """Key communication that stays on the board and reaches the customer's members by
     email (R-MILESTONE)."""

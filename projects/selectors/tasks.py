@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from projects.models import Task, TaskHours
+from projects.models import Task, TaskAttachment, TaskHours
 from softwaresupp.events import event_list_for
 from softwaresupp.tenancy import get_visible_or_404
 
@@ -45,6 +45,13 @@ def task_page(*, task: Task) -> dict:
         "comments": list(task.comments.select_related("author")),
         "updates": list(task.updates.select_related("author")),
         "releases": list(task.releases.order_by("-created_at")),
+        "attachments": list(task.attachments.select_related("uploaded_by")),
         "history": history,
         "hours_logged": hours or Decimal("0.00"),
     }
+
+
+def task_attachment_get(*, user, task_pk: int, pk: int) -> TaskAttachment:
+    """A task's file, for whoever may see the task; anything else is 404 (R-TENANT)."""
+    task = get_visible_or_404(Task.objects.all(), user, pk=task_pk)
+    return get_visible_or_404(task.attachments.all(), user, pk=pk)

@@ -18,6 +18,7 @@ from projects.models.queries import (
     QueryResponse,
     is_on_team,
 )
+from projects.services.attachments import MAX_FILE_SIZE, MAX_FILES, files_check  # noqa: F401
 from projects.services.query_common import (
     customer_recipients,
     is_member,
@@ -33,19 +34,7 @@ from softwaresupp.events import event_record
 from softwaresupp.notifications import absolute_url, notify
 from softwaresupp.submissions import submission_record, submission_replayed
 
-MAX_FILES = 5
-MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ESTIMATE_HOURS = Decimal("1000")
-
-
-def _check_files(files) -> None:
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": f"Attach at most {MAX_FILES} files."})
-    for upload in files:
-        if upload.size > MAX_FILE_SIZE:
-            raise ValidationError(
-                {"files": f"“{upload.name}” is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB."}
-            )
 
 
 @transaction.atomic
@@ -61,7 +50,7 @@ def query_ask(
     if project.status == Project.Status.CLOSED:
         raise ValidationError("This project is closed. Ask your question on an active project.")
     files = list(files)
-    _check_files(files)
+    files_check(files)
     if earlier := submission_replayed(actor=actor, token=submission, model=Query):
         return earlier
     now = timezone.now()

@@ -6,11 +6,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from projects.models import Project, Sprint, Task, TaskHours
+from projects.models import Project, Sprint, Task, TaskAttachment, TaskHours
 from projects.services.access import can_triage, require_participant, require_triage
+from projects.services.attachments import files_check
+from projects.services.query_common import team_experts
 from projects.services.sprints import sprints_ensure
 from projects.services.updates import additional_work_report
 from softwaresupp.events import event_record
+from softwaresupp.notifications import absolute_url, notify
 from softwaresupp.submissions import submission_record, submission_replayed
 
 # Where a task can be sent: this week's sprint, next week's, or the backlog (unscheduled).
@@ -21,6 +24,7 @@ NEEDS_ESTIMATE = (Task.Status.TODO, Task.Status.IN_PROGRESS)
 CUSTOMER_FIELDS = {"title", "description", "kind", "priority", "due_on"}
 CUSTOMER_KINDS = (Task.Kind.TASK, Task.Kind.BUG)
 EDITABLE_FIELDS = CUSTOMER_FIELDS | {"assignee", "estimate_hours"}
+MAX_TASK_FILES = 20
 
 MESSAGES = {
     "estimate": (
@@ -141,6 +145,7 @@ def task_create(
     status: str | None = None,
     backlog: bool = False,
     submission=None,
+    files=(),
 ) -> Task:
     """Create a task on the board; posted again with the same ``submission`` token, the
     task the first post created (``softwaresupp.submissions``).
@@ -150,11 +155,16 @@ def task_create(
     do*, and no task enters *to do* or *in progress* without one. R-HOURS: a task is never
     created *done*. Without a ``sprint`` the task goes to the current sprint, or to the
     backlog when ``backlog`` is set. R-MILESTONE: additional work is reported on the board
-    and the customer's members are told.
+    and the customer's members are told. A customer's task is announced to the project's
+    current experts, once (keyed by the task), in the same transaction. ``files`` are
+    attached as a query's are (``projects.services.attachments``).
     """
     require_participant(actor, project)
     _require_open_project(project)
-    if not can_triage(actor, project):
+    files = list(files)
+    files_check(files)
+    submitted_by_customer = not can_triage(actor, project)
+    if submitted_by_customer:
         # Customers submit; experts triage (estimate, schedule, assign).
         status, assignee, estimate_hours, sprint, backlog = Task.Status.NEW, None, None, None, False
         if kind not in CUSTOMER_KINDS and kind != Task.Kind.ADDITIONAL_WORK:
@@ -209,9 +219,65 @@ def task_create(
             **({"estimate": (None, _hours_label(estimate_hours))} if estimate_hours else {}),
         },
     )
+    _attach(actor, task, files)
     if kind == Task.Kind.ADDITIONAL_WORK:
         additional_work_report(actor=actor, task=task)
+    if submitted_by_customer:
+        _announce_submitted(actor, task)
     return task
+
+
+def _attach(actor, task: Task, files: list) -> list[TaskAttachment]:
+    return [
+        TaskAttachment.objects.create(
+            task=task,
+            organization_id=task.organization_id,
+            file=upload,
+            name=upload.name[:255],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        for upload in files
+    ]
+
+
+def _announce_submitted(actor, task: Task) -> None:
+    """R-ESTIMATE: the experts hear of a new request at once, so it is estimated soon."""
+    notify(
+        template="task_submitted",
+        recipients=team_experts(task.project_id, exclude=actor),
+        key=f"task_submitted:{task.pk}",
+        context={
+            "task": task,
+            "project": task.project,
+            "author": str(actor),
+            "task_url": absolute_url(task.get_absolute_url()),
+        },
+    )
+
+
+@transaction.atomic
+def task_attachments_add(*, actor, task: Task, files) -> list[TaskAttachment]:
+    """Attach files to a task: anyone working on the project, under a query's limits
+    (R-TENANT: the files are served only to whoever may see the task)."""
+    task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
+    require_participant(actor, task.project)
+    _require_open_project(task.project)
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": "Choose at least one file."})
+    files_check(files)
+    if task.attachments.count() + len(files) > MAX_TASK_FILES:
+        raise ValidationError({"files": f"A task keeps at most {MAX_TASK_FILES} files."})
+    attached = _attach(actor, task, files)
+    event_record(
+        actor=actor,
+        target=task,
+        verb="attached",
+        organization=task.organization,
+        note=", ".join(item.name for item in attached)[:200],
+    )
+    return attached
 
 
 def _display(field: str, value):
@@ -298,6 +364,13 @@ def task_estimate(*, actor, task: Task, estimate_hours: Decimal) -> Task:
         raise ValidationError({"estimate_hours": MESSAGES["estimate_positive"]})
     require_triage(actor, task.project)
     return task_update(actor=actor, task=task, estimate_hours=estimate_hours)
+
+
+def task_assign(*, actor, task: Task, assignee) -> Task:
+    """Give a task to an expert who works on the project now (an expert takes it with
+    "assign to me"); only the project's experts and staff assign."""
+    require_triage(actor, task.project)
+    return task_update(actor=actor, task=task, assignee=assignee)
 
 
 @transaction.atomic

@@ -7,18 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
-from projects.forms.tasks import EstimateForm, MoveForm
+from projects.forms.tasks import AssignForm, EstimateForm, MoveForm
 from projects.models import Task
 from projects.selectors.board import BoardFilters, board_get
 from projects.selectors.projects import assignable_experts, project_access, project_get
 from projects.selectors.tasks import task_get
 from projects.services.sprints import sprints_ensure
-from projects.services.tasks import task_estimate, task_move
+from projects.services.tasks import task_assign, task_estimate, task_move
 from projects.views.common import redirect_back, refusal_text
 from softwaresupp.http import post_required_after_lookup
 
 
-def _board_context(request, project, filters: BoardFilters, *, error=""):
+def _board_context(request, project, filters: BoardFilters, *, error="", notice=""):
     access = project_access(user=request.user, project=project)
     current, upcoming = sprints_ensure(project=project)
     board = board_get(
@@ -34,6 +34,7 @@ def _board_context(request, project, filters: BoardFilters, *, error=""):
         "assignees": list(assignable_experts(project=project)),
         "kinds": Task.Kind.choices,
         "board_error": error,
+        "board_notice": notice,
     }
 
 
@@ -47,13 +48,14 @@ def board(request, pk):
 
 
 def _after_move(request, task, *, error: str = "", done: str = ""):
-    """htmx: the board again (with the refusal above it); otherwise back with a message."""
+    """htmx: the board again, with what happened in the board's status line (the refusal
+    also above the columns); otherwise back with a message."""
     if request.htmx:
         filters = BoardFilters.from_query(request.POST)
         return render(
             request,
             "projects/_board.html",
-            _board_context(request, task.project, filters, error=error),
+            _board_context(request, task.project, filters, error=error, notice=error or done),
         )
     if error:
         messages.error(request, error)
@@ -104,3 +106,18 @@ def task_estimate_view(request, pk):
     return _after_move(
         request, task, done=f"“{task.title}” is estimated at {task.estimate_hours} h."
     )
+
+
+@login_required
+def task_assign_view(request, pk):
+    """ "Assign to me" on a card: the expert takes the task."""
+    task = task_get(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    if not AssignForm(request.POST).is_valid():
+        return _after_move(request, task, error="Only “assign to me” is offered here.")
+    try:
+        task = task_assign(actor=request.user, task=task, assignee=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _after_move(request, task, error=f"“{task.title}”: {refusal_text(error)}")
+    return _after_move(request, task, done=f"“{task.title}” is assigned to you.")

@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 
 from projects.forms.tasks import (
+    AttachmentForm,
     CommentForm,
     CustomerTaskCreateForm,
     CustomerTaskForm,
@@ -16,10 +18,17 @@ from projects.forms.tasks import (
 )
 from projects.models import Task
 from projects.selectors.projects import assignable_experts, project_access, project_get
-from projects.selectors.tasks import task_get, task_page
+from projects.selectors.tasks import task_attachment_get, task_get, task_page
 from projects.services.comments import task_comment_add
 from projects.services.sprints import sprints_ensure
-from projects.services.tasks import BACKLOG, CURRENT, NEXT, task_create, task_update
+from projects.services.tasks import (
+    BACKLOG,
+    CURRENT,
+    NEXT,
+    task_attachments_add,
+    task_create,
+    task_update,
+)
 from projects.services.updates import milestone_update_post
 from projects.views.common import refusal_text
 from softwaresupp.forms import apply_validation_error
@@ -33,11 +42,12 @@ def task_create_view(request, pk):
     if access.can_triage:
         form = TaskCreateForm(
             request.POST or None,
+            request.FILES or None,
             assignees=assignable_experts(project=project),
             initial={"where": request.GET.get("where", CURRENT)},
         )
     else:
-        form = CustomerTaskCreateForm(request.POST or None)
+        form = CustomerTaskCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         where = data.pop("where", CURRENT)
@@ -79,25 +89,40 @@ def _form_error(form, error):
         apply_validation_error(form, error)
 
 
+PANEL = "task-panel"
+
+
+def _wants_panel(request) -> bool:
+    """The board opens a card in its side panel (htmx); the same URL is the task's page."""
+    return bool(request.htmx and request.htmx.target == PANEL)
+
+
+def _task_context(request, task, **extra) -> dict:
+    project = task.project
+    return {
+        "task": task,
+        "project": project,
+        "access": project_access(user=request.user, project=project),
+        "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
+        "update_form": MilestoneUpdateForm(),
+        "move_form": MoveForm(),
+        "statuses": Task.Status.choices,
+        **task_page(task=task),
+        **extra,
+    }
+
+
+def _panel(request, task, **extra):
+    return render(request, "projects/_task_panel.html", _task_context(request, task, **extra))
+
+
 @login_required
 def task_detail(request, pk):
     task = task_get(user=request.user, pk=pk)
-    project = task.project
-    access = project_access(user=request.user, project=project)
-    return render(
-        request,
-        "projects/task_detail.html",
-        {
-            "task": task,
-            "project": project,
-            "access": access,
-            "comment_form": CommentForm(),
-            "update_form": MilestoneUpdateForm(),
-            "move_form": MoveForm(),
-            "statuses": Task.Status.choices,
-            **task_page(task=task),
-        },
-    )
+    if _wants_panel(request):
+        return _panel(request, task)
+    return render(request, "projects/task_detail.html", _task_context(request, task))
 
 
 def _can_edit(access, task, user) -> bool:
@@ -153,16 +178,65 @@ def task_comment(request, pk):
     if refused := post_required_after_lookup(request):
         return refused
     form = CommentForm(request.POST)
+    error, done = "", ""
     if form.is_valid():
         try:
             task_comment_add(actor=request.user, task=task, body=form.cleaned_data["body"])
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, refusal_text(error))
+        except (ValidationError, PermissionDenied) as refusal:
+            error = refusal_text(refusal)
         else:
-            messages.success(request, "Your comment is posted.")
+            done = "Your comment is posted."
     else:
-        messages.error(request, "Write a comment first.")
+        error = "Write a comment first."
+    if _wants_panel(request):
+        return _panel(request, task, panel_error=error, panel_done=done)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
     return redirect(f"{task.get_absolute_url()}#comments")
+
+
+@login_required
+def task_attachments(request, pk):
+    """Add files to a task (its page, or the board's side panel)."""
+    task = task_get(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    form = AttachmentForm(request.POST, request.FILES)
+    error, done = "", ""
+    if form.is_valid():
+        try:
+            attached = task_attachments_add(
+                actor=request.user, task=task, files=form.cleaned_data["files"]
+            )
+        except (ValidationError, PermissionDenied) as refusal:
+            error = refusal_text(refusal)
+        else:
+            done = f"{len(attached)} file{'s' if len(attached) != 1 else ''} attached."
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    if _wants_panel(request):
+        return _panel(request, task, panel_error=error, panel_done=done)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(f"{task.get_absolute_url()}#files")
+
+
+@login_required
+def task_attachment(request, pk, file_pk):
+    """A task's file, served like a query's: always downloaded, typed as bytes, sandboxed."""
+    attachment = task_attachment_get(user=request.user, task_pk=pk, pk=file_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required

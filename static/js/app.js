@@ -1,3 +1,6 @@
+// Marks the page as scripted, so that "no JavaScript" fallbacks (.js-hidden) step aside.
+document.documentElement.classList.add("js");
+
 // A second click on a form's button while the first submit is on its way would save the
 // same task, question or hours twice: once a plain form is submitted, its buttons wait.
 document.addEventListener("submit", (event) => {

@@ -1,9 +1,16 @@
-/* The board's drag and drop: a card dropped in another place is saved at once (htmx posts
-   the move; the server answers with the board as it now is, or with the reason it refused,
-   in which case the card is back where it was). Without JavaScript the buttons on each card
-   make the same moves. */
+/* The board in the browser. Without JavaScript every part of it is a plain form or link:
+   - drag and drop: a card dropped in another place is saved at once (htmx posts the move;
+     the server answers with the board as it now is, or with the reason it refused, in
+     which case the card is back where it was). A card drags from anywhere on it, its
+     title included; its buttons and fields stay clickable.
+   - every answer says what happened in the board's status line (a toast that fades).
+   - a card's title opens the task in the side panel instead of leaving the board.
+   - the folded panels above the kanban stay as they were left. */
 (function () {
   "use strict";
+
+  var PANELS_KEY = "board-panels-open";
+  var toastTimer = null;
 
   function filterValues() {
     var values = {};
@@ -36,20 +43,99 @@
     });
   }
 
-  function init(root) {
-    var lists = root.querySelectorAll ? root.querySelectorAll("[data-board-list]") : [];
+  function initDragging(root) {
+    if (!window.Sortable || !root.querySelectorAll) { return; }
+    var lists = root.querySelectorAll("[data-board-list]");
     Array.prototype.forEach.call(lists, function (list) {
       if (list.sortable) { return; }
       list.sortable = Sortable.create(list, {
         group: "board",
         animation: 150,
         draggable: "[data-task]",
-        filter: "input, button, select, textarea, a",
+        // Links (the title, a release badge) drag the card; fields and buttons do not.
+        filter: "input, button, select, textarea, summary, label",
         preventOnFilter: false,
         onEnd: onDrop
       });
     });
   }
 
-  htmx.onLoad(init);
+  // --- the status line --------------------------------------------------------------
+  function fadeToastLater() {
+    var toast = document.getElementById("board-toast");
+    if (!toast || !toast.textContent.trim()) { return; }
+    toast.classList.add("is-shown");
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(function () {
+      toast.classList.remove("is-shown");
+    }, 6000);
+  }
+
+  // --- the side panel ---------------------------------------------------------------
+  function panel() { return document.getElementById("task-panel"); }
+
+  function openPanel(url) {
+    var aside = panel();
+    if (!aside) { return false; }
+    htmx.ajax("GET", url, { target: "#task-panel", swap: "innerHTML" }).then(function () {
+      aside.hidden = false;
+      document.body.classList.add("has-task-panel");
+      var heading = aside.querySelector("h2");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    });
+    return true;
+  }
+
+  function closePanel() {
+    var aside = panel();
+    if (!aside || aside.hidden) { return; }
+    aside.hidden = true;
+    aside.innerHTML = "";
+    document.body.classList.remove("has-task-panel");
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    var title = event.target.closest && event.target.closest(".board-card-title");
+    if (title && openPanel(title.getAttribute("href"))) {
+      event.preventDefault();
+      return;
+    }
+    if (event.target.closest && event.target.closest("[data-panel-close]")) {
+      event.preventDefault();
+      closePanel();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closePanel(); }
+  });
+
+  // --- busy state while a change is on its way -----------------------------------------
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
+      document.body.classList.add("is-saving");
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    document.body.classList.remove("is-saving");
+  });
+  document.addEventListener("htmx:afterSettle", fadeToastLater);
+
+  // --- the folded panels --------------------------------------------------------------
+  function rememberPanels() {
+    var details = document.getElementById("board-panels");
+    if (!details) { return; }
+    try {
+      if (window.localStorage.getItem(PANELS_KEY) === "1") { details.open = true; }
+      details.addEventListener("toggle", function () {
+        window.localStorage.setItem(PANELS_KEY, details.open ? "1" : "0");
+      });
+    } catch (e) { /* storage refused (private mode): the panels just start folded */ }
+  }
+
+  rememberPanels();
+  htmx.onLoad(initDragging);
 })();

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from projects.models import Assignment, Project, Release, Task
+from projects.models import Assignment, Project, Release, Task, TaskAttachment
+from projects.services.tasks import task_attachments_add
 from tests.factories.accounts import ExpertProfileFactory
 from tests.factories.projects import (
     ProjectFactory,
@@ -47,7 +49,20 @@ def populate(world):
         author=world.expert_a,
     )
     world.extra["summary_a"] = WeeklySummaryFactory(project=project)
+    world.extra["task_file_a"] = task_attachments_add(
+        actor=world.owner_a,
+        task=world.task_a,
+        files=[SimpleUploadedFile("spec-TENANT-A-SECRET.txt", b"TENANT-A-SECRET")],
+    )[0]
     world.extra["candidate_expert"] = ExpertProfileFactory(user__email="candidate@example.com").user
+
+
+class _Upload(SimpleUploadedFile):
+    """A file the sweep may post many times: its payload is built once and re-read."""
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
 
 
 def _project(w):
@@ -152,6 +167,23 @@ ROUTES = {
         kwargs=_task,
         payload=lambda w: {"body": "Swept comment"},
         form=lambda w: w.task_a.get_absolute_url(),
+    ),
+    "projects:task_assign": Sample(
+        kwargs=lambda w: {"pk": w.milestone_a.pk},
+        payload=lambda w: {"assignee": "me"},
+        writer="expert_a",
+        refused=CUSTOMERS_TOLD,
+        form=lambda w: w.project_a.get_absolute_url(),
+        done=lambda w: Task.objects.filter(pk=w.milestone_a.pk, assignee=w.expert_a).exists(),
+    ),
+    "projects:task_attachments": Sample(
+        kwargs=_task,
+        payload=lambda w: {"files": _Upload("swept.txt", b"swept")},
+        form=lambda w: w.task_a.get_absolute_url(),
+        done=lambda w: TaskAttachment.objects.filter(name="swept.txt").exists(),
+    ),
+    "projects:task_attachment": Sample(
+        kwargs=lambda w: {"pk": w.task_a.pk, "file_pk": w.task_file_a.pk}
     ),
     "projects:milestone_update": Sample(
         kwargs=lambda w: {"pk": w.milestone_a.pk},

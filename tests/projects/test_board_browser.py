@@ -110,3 +110,72 @@ def test_a_submitted_form_disables_its_button_against_a_second_click(live_server
     expect(page.get_by_text("An expert will estimate it")).to_be_visible()
     assert page.evaluate("() => sessionStorage.getItem('disabled-after-submit')") == "true"
     assert Task.objects.filter(project=project, title="Export alerts to CSV").count() == 1
+
+
+def test_a_card_drags_by_its_title_and_the_board_says_what_happened(live_server, page):
+    """Issue 14: a card drags from anywhere, its title included; the move is confirmed in the
+    board's status line without leaving the page."""
+    project = ProjectFactory()
+    sprint = current_sprint(project)
+    lead = AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
+    Task.objects.create(
+        project=project, sprint=sprint, title="Alert rules", status="todo", estimate_hours=5
+    )
+    _sign_in(page, live_server.url, lead)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    # At 1366 × 768 the columns are in view without scrolling past the panels.
+    target = page.get_by_test_id("column-in_progress").locator("[data-board-list]")
+    box = target.bounding_box()
+    assert box is not None and box["y"] < 768
+    title = _card(page, "todo", "Alert rules").get_by_test_id("card-title")
+    with page.expect_response(re.compile(r"/move/$")) as response:
+        title.drag_to(target)
+    assert response.value.ok
+    expect(_card(page, "in_progress", "Alert rules")).to_be_visible()
+    expect(page.get_by_test_id("board-toast")).to_contain_text("is now in In progress")
+    assert page.url.endswith(project.get_absolute_url())
+    assert Task.objects.get(title="Alert rules").status == "in_progress"
+
+
+def test_a_card_opens_in_the_side_panel_and_takes_a_comment_there(live_server, page):
+    project = ProjectFactory()
+    sprint = current_sprint(project)
+    lead = AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
+    Task.objects.create(
+        project=project, sprint=sprint, title="Alert rules", status="todo", estimate_hours=5
+    )
+    _sign_in(page, live_server.url, lead)
+    board_url = f"{live_server.url}{project.get_absolute_url()}"
+    page.goto(board_url)
+    _card(page, "todo", "Alert rules").get_by_test_id("card-title").click()
+    panel = page.get_by_test_id("task-panel")
+    expect(panel.get_by_test_id("panel-title")).to_have_text("Alert rules")
+    assert page.url == board_url
+    panel.get_by_role("textbox", name="Comment").fill("Starting tomorrow.")
+    panel.get_by_role("button", name="Comment").click()
+    expect(panel.get_by_test_id("panel-done")).to_be_visible()
+    expect(panel.get_by_test_id("panel-comments")).to_contain_text("Starting tomorrow.")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    assert page.url == board_url
+
+
+def test_assign_to_me_and_filters_that_apply_as_you_type(live_server, page):
+    project = ProjectFactory()
+    sprint = current_sprint(project)
+    lead = AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
+    for title in ("Alert rules", "Night shift report"):
+        Task.objects.create(
+            project=project, sprint=sprint, title=title, status="todo", estimate_hours=5
+        )
+    _sign_in(page, live_server.url, lead)
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    with page.expect_response(re.compile(r"/assign/$")):
+        _card(page, "todo", "Alert rules").get_by_test_id("assign-to-me").click()
+    expect(page.get_by_test_id("board-toast")).to_contain_text("is assigned to you")
+    expect(_card(page, "todo", "Alert rules").get_by_test_id("assign-to-me")).to_have_count(0)
+    page.get_by_label("Search").press_sequentially("night")
+    expect(_card(page, "todo", "Alert rules")).to_have_count(0)
+    expect(_card(page, "todo", "Night shift")).to_be_visible()
+    assert Task.objects.get(title="Alert rules").assignee == lead

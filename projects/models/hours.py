@@ -24,7 +24,26 @@ class TaskHours(models.Model):
     class Meta:
         ordering = ["-day", "task"]
         verbose_name_plural = "task hours"
-        indexes = [models.Index(fields=["project", "day"])]
+        # Covering indexes: the hours reports (timesheets) read a customer's projects, an
+        # expert's own rows or a range of days and sum them from the index alone, however
+        # the rows lie in the table.
+        indexes = [
+            models.Index(
+                fields=["project", "day"],
+                include=["task", "expert", "hours"],
+                name="task_hours_project_day",
+            ),
+            models.Index(
+                fields=["expert", "day"],
+                include=["task", "project", "hours"],
+                name="task_hours_expert_day",
+            ),
+            models.Index(
+                fields=["day"],
+                include=["task", "expert", "project", "hours"],
+                name="task_hours_day",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["task", "expert", "day"], name="task_hours_once"),
             models.CheckConstraint(condition=Q(hours__gt=0), name="task_hours_positive"),

@@ -35,6 +35,16 @@ class Settlement(models.Model):
         return f"Settlement {self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y}"
 
 
+class SettlementLineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff (MFA-verified) see every line; an expert sees their own."""
+        if user.sees_everything:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(expert=user)
+
+
 class SettlementLine(models.Model):
     """One expert's hours on one project in the period and what they earned for them:
     ``amount`` is rounded to cents once, on the line (see ``services.settlement``);
@@ -50,6 +60,8 @@ class SettlementLine(models.Model):
     hours = models.DecimalField(max_digits=10, decimal_places=2)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     rates = models.JSONField(default=list)
+
+    objects = SettlementLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["settlement", "expert", "project"]

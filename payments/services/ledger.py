@@ -1,9 +1,11 @@
 """Writes to the append-only ledger (issue 9, item 2). Every movement of money goes through
-``ledger_post``; a correction is ``ledger_reverse``. Nothing here updates or deletes an entry.
+``ledger_post`` (one transaction) or ``ledger_post_many`` (many at once, the settlement's);
+a correction is ``ledger_reverse``. Nothing here updates or deletes an entry.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,17 @@ from softwaresupp.money import money
 Line = tuple[Account, Decimal]
 
 
+@dataclass
+class Posting:
+    """One balanced transaction to post: its idempotency key, lines, source and memo."""
+
+    key: str
+    lines: list[Line]
+    source: object = None
+    memo: str = ""
+    reverses: LedgerTransaction | None = None
+
+
 def ledger_account(*, kind: str, expert=None, organization=None) -> Account:
     """The one account of ``kind`` for this owner, opened on first use. Expert balances
     declare they cannot go negative."""
@@ -27,6 +40,32 @@ def ledger_account(*, kind: str, expert=None, organization=None) -> Account:
         defaults={"can_go_negative": kind not in NON_NEGATIVE_KINDS},
     )
     return account
+
+
+def ledger_expert_accounts(*, kind: str, expert_ids: Iterable[int]) -> dict[int, Account]:
+    """``{expert_id: account}`` of ``kind`` for many experts, the missing ones opened: one
+    query when all exist, three otherwise, whatever the number of experts. A concurrent
+    opening of the same account is absorbed by the unique constraint (insert-or-ignore)."""
+    expert_ids = set(expert_ids)
+
+    def read() -> dict[int, Account]:
+        found = Account.objects.filter(kind=kind, expert_id__in=expert_ids)
+        return {account.expert_id: account for account in found}
+
+    accounts = read() if expert_ids else {}
+    missing = expert_ids - accounts.keys()
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    kind=kind, expert_id=expert_id, can_go_negative=kind not in NON_NEGATIVE_KINDS
+                )
+                for expert_id in sorted(missing)
+            ],
+            ignore_conflicts=True,
+        )
+        accounts = read()
+    return accounts
 
 
 def _check_lines(lines: list[Line]) -> dict[int, Decimal]:
@@ -46,20 +85,82 @@ def _check_lines(lines: list[Line]) -> dict[int, Decimal]:
     return deltas
 
 
-def _move_balances(locked: list[Account], deltas: dict[int, Decimal]) -> None:
-    """Refuse an overdraw of an account that cannot go negative (its balance read under
-    the lock), then move the running balances in this same transaction."""
-    for account in locked:
-        if not account.can_go_negative and account.balance + deltas[account.pk] < 0:
-            raise ValidationError(
-                f"{account} holds {account.balance}: {-deltas[account.pk]} would overdraw it."
+def _move_balances(locked: dict[int, Account], deltas: list[dict[int, Decimal]]) -> None:
+    """Apply the postings in order to the balances read under the lock, refusing the first
+    that would overdraw an account that cannot go negative (as if each were posted alone),
+    then write every changed running balance in ONE statement.
+
+    New balances are summed here in Decimal, not as ``F("balance") + delta`` in SQL: SQLite
+    would add floats (2.01 - 0.01 - 2.00 is then slightly below zero and the
+    not-overdrawn check refuses it)."""
+    balances = {pk: account.balance for pk, account in locked.items()}
+    for posting_deltas in deltas:
+        for pk, delta in posting_deltas.items():
+            account = locked[pk]
+            if not account.can_go_negative and balances[pk] + delta < 0:
+                raise ValidationError(
+                    f"{account} holds {balances[pk]}: {-delta} would overdraw it."
+                )
+        for pk, delta in posting_deltas.items():
+            balances[pk] += delta
+    changed = [account for pk, account in locked.items() if balances[pk] != account.balance]
+    for account in changed:
+        account.balance = balances[account.pk]
+    if changed:
+        Account.objects.bulk_update(changed, ["balance"])
+
+
+def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:
+    """Post many balanced transactions with a fixed number of statements, whatever their
+    number: every account locked once (pk order), one read of the keys already posted, one
+    ``UPDATE`` of the running balances, one ``INSERT`` of the transactions and one of their
+    entries. Each posting keeps every rule of ``ledger_post``: balanced whole cents, its own
+    idempotency key (a key posted before returns that transaction and writes nothing), no
+    overdraw of an expert's balance. Returns the transactions in the postings' order."""
+    postings = list(postings)
+    if not postings:
+        return []
+    for posting in postings:
+        posting.lines = list(posting.lines)
+    deltas = {posting.key: _check_lines(posting.lines) for posting in postings}
+    keys = [posting.key for posting in postings]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("Each ledger posting of a batch needs its own idempotency key.")
+    account_ids = {pk for posting_deltas in deltas.values() for pk in posting_deltas}
+    with db_transaction.atomic():
+        # Locked in pk order, so two postings touching the same accounts never deadlock.
+        locked = Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+        locked = {account.pk: account for account in locked}
+        if account_ids - locked.keys():
+            raise ValidationError(f"No ledger account #{min(account_ids - locked.keys())}.")
+        # Keys read under the locks: a concurrent retry waits for the first, then finds it.
+        existing = LedgerTransaction.objects.filter(idempotency_key__in=keys).in_bulk(
+            field_name="idempotency_key"
+        )
+        new = [posting for posting in postings if posting.key not in existing]
+        if new:
+            _move_balances(locked, [deltas[posting.key] for posting in new])
+            created = LedgerTransaction.objects.bulk_create(
+                LedgerTransaction(
+                    idempotency_key=posting.key,
+                    source_type=(
+                        ContentType.objects.get_for_model(posting.source)
+                        if posting.source is not None
+                        else None
+                    ),
+                    source_id=posting.source.pk if posting.source is not None else None,
+                    memo=posting.memo,
+                    reverses=posting.reverses,
+                )
+                for posting in new
             )
-    for account in locked:
-        # The new balance is summed here in Decimal from the value read under the lock, not
-        # as ``F("balance") + delta`` in SQL: SQLite would add floats (2.01 - 0.01 - 2.00 is
-        # then slightly below zero and the not-overdrawn check refuses it).
-        balance = account.balance + deltas[account.pk]
-        Account.objects.filter(pk=account.pk).update(balance=balance)
+            LedgerEntry.objects.bulk_create(
+                LedgerEntry(transaction=posted, account=locked[account.pk], amount=amount)
+                for posting, posted in zip(new, created, strict=True)
+                for account, amount in posting.lines
+            )
+            existing.update({posted.idempotency_key: posted for posted in created})
+    return [existing[key] for key in keys]
 
 
 def ledger_post(
@@ -68,27 +169,8 @@ def ledger_post(
     """Post one balanced transaction. A repeated ``key`` returns the transaction first
     posted with it and writes nothing (checked under the account locks, so a concurrent
     retry waits for the first and then finds it)."""
-    lines = list(lines)
-    deltas = _check_lines(lines)
-    with db_transaction.atomic():
-        # Locked in pk order, so two postings touching the same accounts never deadlock.
-        locked = list(Account.objects.select_for_update().filter(pk__in=deltas).order_by("pk"))
-        existing = LedgerTransaction.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing
-        _move_balances(locked, deltas)
-        posted = LedgerTransaction.objects.create(
-            idempotency_key=key,
-            source_type=ContentType.objects.get_for_model(source) if source else None,
-            source_id=source.pk if source else None,
-            memo=memo,
-            reverses=reverses,
-        )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(transaction=posted, account=account, amount=amount)
-            for account, amount in lines
-        )
-    return posted
+    posting = Posting(key=key, lines=list(lines), source=source, memo=memo, reverses=reverses)
+    return ledger_post_many([posting])[0]
 
 
 def ledger_reverse(

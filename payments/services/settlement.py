@@ -29,10 +29,16 @@ from django.utils import timezone
 
 from payments.models import AccountKind, Settlement, SettlementLine
 from payments.selectors.rates import expert_rates_on
-from payments.services.ledger import ledger_account, ledger_post
+from payments.services.ledger import (
+    Posting,
+    ledger_account,
+    ledger_expert_accounts,
+    ledger_post_many,
+)
 from projects.models import Project
 from softwaresupp.money import money
 from softwaresupp.notifications import notify
+from softwaresupp.outbox import outbox_batch
 from timesheets.locks import lock_for_settling
 from timesheets.models import SettledPeriod, TimeEntry
 from timesheets.services import time_entries_settle
@@ -106,40 +112,47 @@ def _lines(settlement: Settlement, grouped: dict) -> list[SettlementLine]:
 
 
 def _credit(lines: list[SettlementLine]) -> None:
-    """Each line to its expert's available balance, against platform revenue."""
+    """Each line to its expert's available balance, against platform revenue: one batched
+    posting (``ledger_post_many``), so the statements do not grow with lines or experts."""
+    lines = [line for line in lines if line.amount]
+    if not lines:
+        return
     revenue = ledger_account(kind=AccountKind.PLATFORM_REVENUE)
-    available = {}
-    for line in lines:
-        if not line.amount:
-            continue
-        if line.expert_id not in available:
-            available[line.expert_id] = ledger_account(
-                kind=AccountKind.EXPERT_AVAILABLE, expert=line.expert
-            )
-        ledger_post(
+    available = ledger_expert_accounts(
+        kind=AccountKind.EXPERT_AVAILABLE, expert_ids={line.expert_id for line in lines}
+    )
+    ledger_post_many(
+        Posting(
             key=f"settlement-line:{line.pk}",
             lines=[(available[line.expert_id], line.amount), (revenue, -line.amount)],
             source=line,
             memo=f"Settlement {line.settlement.starts_on}: {line.hours} h",
         )
+        for line in lines
+    )
 
 
 def _send_statements(settlement: Settlement, lines: list[SettlementLine]) -> None:
     by_expert = defaultdict(list)
     for line in lines:
         by_expert[line.expert].append(line)
-    for expert, own in by_expert.items():
-        notify(
-            template="settlement_statement",
-            recipients=[expert],
-            context={
-                "settlement": settlement,
-                "lines": own,
-                "hours": sum(line.hours for line in own),
-                "total": sum(line.amount for line in own),
-            },
-            key=f"settlement_statement:{settlement.pk}:{expert.pk}",
-        )
+    with outbox_batch():  # one INSERT of every expert's statement
+        for expert, own in by_expert.items():
+            _notify_statement(settlement, expert, own)
+
+
+def _notify_statement(settlement: Settlement, expert, own: list[SettlementLine]) -> None:
+    notify(
+        template="settlement_statement",
+        recipients=[expert],
+        context={
+            "settlement": settlement,
+            "lines": own,
+            "hours": sum(line.hours for line in own),
+            "total": sum(line.amount for line in own),
+        },
+        key=f"settlement_statement:{settlement.pk}:{expert.pk}",
+    )
 
 
 @transaction.atomic

@@ -227,6 +227,27 @@ def test_settling_costs_the_same_queries_for_1_and_14_entries():
     assert len(many) == len(few), [q["sql"] for q in many]
 
 
+def _settle_queries(experts: int, projects: int) -> list[dict]:
+    """The statements of settling a period where ``experts`` experts each log hours on
+    ``projects`` projects over several days (a rate change midway for each)."""
+    for _ in range(experts):
+        person = paid("40.00")
+        paid("45.00", since=STARTS_ON + timedelta(days=7), person=person)
+        for _ in range(projects):
+            log(person, *[(STARTS_ON + timedelta(days=d), "0.75") for d in (0, 6, 7, 13)])
+    queries_undone(lambda: period_settle(starts_on=STARTS_ON))  # warm the caches
+    return queries_undone(lambda: period_settle(starts_on=STARTS_ON))
+
+
+def test_settling_costs_the_same_queries_for_1_and_8_experts():
+    """The ledger postings, the experts' accounts and the statements are batched: 1 line
+    and 22 lines (then 8 experts, 7 of them on 3 projects) take the same statements."""
+    few = _settle_queries(experts=1, projects=1)
+    many = _settle_queries(experts=7, projects=3)
+
+    assert len(many) == len(few), [q["sql"][:120] for q in many]
+
+
 def test_staff_read_a_settlement_and_its_lines_in_admin_and_change_nothing(client):
     person = paid("40.00")
     task = log(person, (STARTS_ON, "2"))

@@ -15,3 +15,9 @@ def encrypt(text: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode()
+
+
+def rotate(token: str) -> str:
+    """The same secret under the newest key (raises InvalidToken if no key decrypts it):
+    after every record is rotated, older keys can be removed."""
+    return _fernet().rotate(token.encode()).decode()

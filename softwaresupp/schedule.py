@@ -81,3 +81,10 @@ BEAT_SCHEDULE["payouts-overdue-alert"] = {
     "schedule": crontab(minute=29),
     "options": {"expires": 3000},
 }
+
+# R-MATCH: new postings reach the matching experts by email, once per posting and expert.
+BEAT_SCHEDULE["postings-announce"] = {
+    "task": "onboarding.tasks.postings_announce_task",
+    "schedule": crontab(minute="*/5"),
+    "options": {"expires": 280},
+}

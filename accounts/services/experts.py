@@ -161,8 +161,7 @@ def expert_rules_accept(*, actor: User, profile: ExpertProfile) -> ExpertProfile
     if actor.pk != profile.user_id:
         raise PermissionDenied("Only the expert accepts the network's rules.")
     profile = _lock(profile)
-    if profile.accepted_current_rules:
-        raise ValidationError("You have already accepted this version of the rules.")
+    # Accepting again only moves the time: the latest acceptance is the one kept.
     before = profile.rules_version or None
     profile.rules_version = NETWORK_RULES_VERSION
     profile.rules_accepted_at = timezone.now()

@@ -1,0 +1,63 @@
+"""Matching and onboarding in the admin: read-only lists (writes go through the services
+and their pages). The vault shows no secret, in lists or on a credential's page."""
+
+from django.contrib import admin
+
+from onboarding.models import (
+    Credential,
+    CredentialRequest,
+    Offer,
+    Posting,
+    Stakeholder,
+    ToolAccess,
+)
+from softwaresupp.admin_tools import ViewOnlyAdmin
+
+
+@admin.register(Posting)
+class PostingAdmin(ViewOnlyAdmin):
+    list_display = ["title", "organization", "status", "starts_on", "announced_at", "created_at"]
+    list_filter = ["status", "engagement_type"]
+    search_fields = ["title", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Offer)
+class OfferAdmin(ViewOnlyAdmin):
+    list_display = ["posting", "expert", "hourly_rate", "status", "shortlisted", "suggested_at"]
+    list_filter = ["status"]
+    search_fields = ["expert__email", "posting__title"]
+    list_select_related = ["posting", "expert"]
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(ViewOnlyAdmin):
+    list_display = ["name", "role", "organization", "email", "validated_at"]
+    search_fields = ["name", "email", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(ToolAccess)
+class ToolAccessAdmin(ViewOnlyAdmin):
+    list_display = ["name", "organization", "method", "state", "verified_at"]
+    list_filter = ["method", "state"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Credential)
+class CredentialAdmin(ViewOnlyAdmin):
+    """R-SECRET: the ciphertext is left out too; staff reveal through the vault's page,
+    after re-authenticating, and the reveal is logged."""
+
+    list_display = ["label", "organization", "project", "secret_changed_on", "deleted_at"]
+    list_select_related = ["organization", "project"]
+    search_fields = ["label", "organization__name"]
+    exclude = ["secret_encrypted"]
+
+
+@admin.register(CredentialRequest)
+class CredentialRequestAdmin(ViewOnlyAdmin):
+    list_display = ["label", "project", "requested_by", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["project", "requested_by"]
+    exclude = ["token"]

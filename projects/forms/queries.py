@@ -46,7 +46,7 @@ class QueryAskForm(SubmittedOnceForm):
     body = forms.CharField(
         label="Details",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What you need, what you tried, links. An expert responds within one hour.",
+        help_text="What you need, what you tried, links.",
     )
     files = MultipleFileField(
         required=False, label="Files", help_text="Optional: up to 5 files, 10 MB each."

@@ -88,3 +88,19 @@ BEAT_SCHEDULE["postings-announce"] = {
     "schedule": crontab(minute="*/5"),
     "options": {"expires": 280},
 }
+
+# R-LEAD: an expert is reminded of each lead unchanged for 7 days, once per lead per week
+# (the reminder's key); daily, so a missed run is caught up the next day.
+BEAT_SCHEDULE["lead-reminders"] = {
+    "task": "leads.tasks.lead_reminders_task",
+    "schedule": crontab(hour=8, minute=13),
+    "options": {"expires": 3600 * 6},
+}
+
+# R-COMMISSION: commissions of paid invoices, cancellations and clawbacks of voided ones,
+# credits after the hold period; daily after the invoices job (02:17), a catch-up.
+BEAT_SCHEDULE["commissions-run"] = {
+    "task": "leads.tasks.commissions_run_task",
+    "schedule": crontab(hour=3, minute=37),
+    "options": {"expires": 3600 * 6},
+}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("timesheets.urls")),
     path("", include("surveys.urls")),
     path("", include("payments.urls")),
+    path("", include("leads.urls")),
     path("", include("onboarding.urls")),
 ]
 

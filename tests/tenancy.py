@@ -44,6 +44,8 @@ PUBLIC_ROUTES = {
     "healthz": "health probe, no data",
     "accounts:invitation_accept": "the unguessable emailed token is the credential",
     "surveys:answer": "the unguessable emailed survey token is the credential (R-NPS: no login)",
+    "leads:referral_visit": "a partner's public link: sets the visitor's own attribution cookie",
+    "leads:partner_signup": "an outside referrer's sign-up form: creates only their own account",
 }
 # Third-party route sets with their own access rules (allauth: the user's own account
 # only; admin: covered by the staff middleware tests). Static files are not data.

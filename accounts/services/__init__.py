@@ -10,12 +10,18 @@ from accounts.services.experts import (
 )
 from accounts.services.members import (
     invitation_accept,
+    invitation_accept_url,
     invitation_create,
     invitation_revoke,
     membership_remove,
     membership_role_set,
+    organization_invite_owner,
 )
-from accounts.services.organizations import organization_create, organization_update
+from accounts.services.organizations import (
+    organization_create,
+    organization_open,
+    organization_update,
+)
 from accounts.services.people import (
     user_access_change,
     user_create,
@@ -33,11 +39,14 @@ __all__ = [
     "expert_profile_update",
     "expert_rules_accept",
     "invitation_accept",
+    "invitation_accept_url",
     "invitation_create",
     "invitation_revoke",
     "membership_remove",
     "membership_role_set",
     "organization_create",
+    "organization_invite_owner",
+    "organization_open",
     "organization_update",
     "user_access_change",
     "user_create",

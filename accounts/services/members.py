@@ -47,13 +47,43 @@ def invitation_create(
         context={
             "organization": organization.name,
             "inviter": str(actor),
-            "accept_url": absolute_url(
-                reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
-            ),
+            "accept_url": invitation_accept_url(invitation),
             "expires_at": invitation.expires_at,
         },
     )
     return invitation
+
+
+def invitation_accept_url(invitation: Invitation) -> str:
+    return absolute_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
+
+
+@transaction.atomic
+def organization_invite_owner(
+    *, actor: User, name: str, email: str, time_zone: str = "UTC"
+) -> tuple[Organization, Invitation]:
+    """An expert bringing a new customer (R-LEAD-SUMMARY: "the expert creates the customer's
+    account if it does not exist") opens the customer's organization with no member and
+    invites its first owner, who joins as owner on accepting. The expert never becomes a
+    member. No email here: the caller sends its own message carrying
+    ``invitation_accept_url`` (the planned-work summary)."""
+    from accounts.services.organizations import organization_open
+
+    if not (actor.sees_everything or actor.is_expert):
+        raise PermissionDenied("Only experts of the network and staff open a customer's account.")
+    email = email.strip().lower()
+    organization = organization_open(
+        actor=actor, name=name, time_zone=time_zone, billing_email=email
+    )
+    invitation = Invitation(
+        organization=organization, email=email, role=Membership.Role.OWNER, invited_by=actor
+    )
+    invitation.full_clean()
+    invitation.save()
+    event_record(
+        actor=actor, target=invitation, verb="invited", organization=organization, note=email
+    )
+    return organization, invitation
 
 
 @transaction.atomic

@@ -24,17 +24,28 @@ def organization_create(
     *, actor: User, name: str, time_zone: str = "UTC", billing_email: str = ""
 ) -> Organization:
     """A new tenant, with ``actor`` as its first owner."""
+    organization = organization_open(
+        actor=actor, name=name, time_zone=time_zone, billing_email=billing_email or actor.email
+    )
+    Membership.objects.create(user=actor, organization=organization, role=Membership.Role.OWNER)
+    return organization
+
+
+@transaction.atomic
+def organization_open(
+    *, actor: User, name: str, time_zone: str = "UTC", billing_email: str = ""
+) -> Organization:
+    """A new tenant with no member yet: the caller adds its first owner (directly, or by an
+    owner invitation, ``organization_invite_owner``)."""
     organization = Organization(
-        name=name.strip(),
-        slug=_unique_slug(name),
-        time_zone=time_zone,
-        billing_email=billing_email or actor.email,
+        name=name.strip(), slug=_unique_slug(name), time_zone=time_zone, billing_email=billing_email
     )
     organization.full_clean()
     organization.save()
-    Membership.objects.create(user=actor, organization=organization, role=Membership.Role.OWNER)
     event_record(actor=actor, target=organization, verb="created", organization=organization)
     return organization
+
+
 
 
 @transaction.atomic

@@ -70,6 +70,30 @@ def project_create(*, actor, organization: Organization, skills=(), **fields) ->
 
 
 @transaction.atomic
+def project_draft(*, actor, organization: Organization, skills=(), **fields) -> Project:
+    """A draft project planned for a customer by the one the caller has checked may plan it
+    (the expert of a lead, R-LEAD-SUMMARY): ``project_create``'s rules without the owner
+    check. A draft runs no sprints until it becomes active."""
+    fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
+    fields["name"] = fields.get("name", "").strip()
+    fields["status"] = Project.Status.DRAFT
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    _check_unique_name(organization, fields["name"])
+    project = Project(organization=organization, **fields)
+    project.full_clean()
+    project.save()
+    project.skills.set(skills)
+    event_record(
+        actor=actor,
+        target=project,
+        verb="created",
+        organization=organization,
+        changes={"status": (None, project.get_status_display())},
+    )
+    return project
+
+
+@transaction.atomic
 def project_update(*, actor, project: Project, skills=None, **fields) -> Project:
     _require_owner_or_staff(actor, project.organization)
     project = Project.objects.select_for_update().get(pk=project.pk)

@@ -280,6 +280,47 @@ def task_attachments_add(*, actor, task: Task, files) -> list[TaskAttachment]:
     return attached
 
 
+@transaction.atomic
+def task_plan(
+    *, actor, project: Project, title: str, estimate_hours: Decimal, description: str = ""
+) -> Task:
+    """A planned task with its estimate, written by the one the caller has checked may plan
+    the work (the expert drafting a lead's planned work, R-LEAD-SUMMARY; a customer
+    accepting an offer's lines, R-PLAN): nobody need be assigned yet, so the board's triage
+    check is the caller's. It waits in the backlog, ready to plan (R-ESTIMATE)."""
+    _require_open_project(project)
+    if not title.strip():
+        raise ValidationError({"title": MESSAGES["title"]})
+    if estimate_hours is None:
+        raise ValidationError({"estimate_hours": MESSAGES["estimate_positive"]})
+    _check_estimate(estimate_hours)
+    task = Task(
+        project=project,
+        organization_id=project.organization_id,
+        title=title.strip(),
+        description=description.strip(),
+        estimate_hours=estimate_hours,
+        first_estimate_hours=estimate_hours,
+        status=Task.Status.TODO,
+        position=_end_of_column(project, None, Task.Status.TODO),
+        author=actor,
+    )
+    task.full_clean()
+    task.save()
+    event_record(
+        actor=actor,
+        target=task,
+        verb="created",
+        organization=project.organization,
+        changes={
+            "status": (None, _status_label(task.status)),
+            "sprint": (None, _sprint_label(None)),
+            "estimate": (None, _hours_label(estimate_hours)),
+        },
+    )
+    return task
+
+
 def _display(field: str, value):
     if field == "estimate_hours":
         return _hours_label(value)

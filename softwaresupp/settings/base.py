@@ -183,6 +183,12 @@ STAFF_ALERT_EMAIL = env.str("STAFF_ALERT_EMAIL", default="team@softwaresupp.com"
 EXPERT_MAILBOX_DOMAIN = env.str("EXPERT_MAILBOX_DOMAIN", default="expert.softwaresupp.com")
 # R-NPS: a weekly survey can be answered (and the answer changed) this many days.
 SURVEY_EXPIRY_DAYS = env.int("SURVEY_EXPIRY_DAYS", default=14)
+# R-COMMISSION: a referral link attributes a visitor for this many days (the first link
+# wins); the commission is this share of each paid invoice of an attributed customer, held
+# this many days before it is credited to the beneficiary's balance.
+REFERRAL_WINDOW_DAYS = env.int("REFERRAL_WINDOW_DAYS", default=90)
+COMMISSION_RATE = env.str("COMMISSION_RATE", default="0.25")
+COMMISSION_HOLD_DAYS = env.int("COMMISSION_HOLD_DAYS", default=30)
 
 # Key for application-level encryption of secrets at rest (MFA seeds, customer
 # credentials): a Fernet key, or several comma-separated (first encrypts; all decrypt).

@@ -19,6 +19,8 @@ FORBIDDEN = {
     "timesheets": DOMAIN_APPS - {"accounts", "projects", "timesheets"},
     # Surveys build on accounts and projects only (DESIGN.md, Layout).
     "surveys": DOMAIN_APPS - {"accounts", "projects", "surveys"},
+    # Leads build on everything below them; nothing imports leads.
+    "leads": {"onboarding", "surveys"},
     # Onboarding builds on accounts and projects, and on payments' rate rules (DESIGN.md).
     "onboarding": DOMAIN_APPS - {"accounts", "projects", "payments", "onboarding"},
 }

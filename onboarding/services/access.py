@@ -37,6 +37,8 @@ def stakeholder_add(*, actor, organization, name, role, email, phone="") -> Stak
     stakeholder = Stakeholder(
         organization=organization, name=name.strip(), role=role.strip(), email=email, phone=phone
     )
+    if Stakeholder.objects.filter(organization=organization, email__iexact=email).exists():
+        raise ValidationError({"email": "This address is already a stakeholder."})
     stakeholder.full_clean()
     try:
         with transaction.atomic():
@@ -85,6 +87,10 @@ def tool_request(*, actor, organization, name, method, url="") -> ToolAccess:
     tool = ToolAccess(
         organization=organization, name=name.strip(), method=method, url=url, requested_by=actor
     )
+    if ToolAccess.objects.filter(
+        organization=organization, name__iexact=tool.name, method=method
+    ).exists():
+        raise ValidationError({"name": "This tool is already on the list for that method."})
     tool.full_clean()
     try:
         with transaction.atomic():

@@ -1,0 +1,89 @@
+"""List pages cost the same queries at two sizes (DESIGN: pinned, not under a ceiling)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from onboarding.services import credential_store, stakeholder_add, tool_request
+from projects.models import Assignment
+from tests.factories.accounts import ExpertProfileFactory
+from tests.onboarding.helpers import market, posting_for, send_offer
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url) -> int:
+    client.get(url)  # warm the per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _grow_offers(m, n):
+    for i in range(n):
+        expert = ExpertProfileFactory(skills=[m["django"]]).user
+        send_offer(expert, m["posting"], hourly_rate=Decimal("60.00") + i)
+
+
+def test_the_posting_page_with_offers_side_by_side(client, django_assert_num_queries):
+    m = market()
+    _grow_offers(m, 1)
+    client.force_login(m["owner"])
+    url = m["posting"].get_absolute_url()
+    small = _count(client, url)
+    _grow_offers(m, 12)
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+@pytest.mark.parametrize("who", ["owner", "ana"])
+def test_the_posting_list(client, django_assert_num_queries, who):
+    m = market()
+    client.force_login(m[who])
+    url = reverse("onboarding:posting_list")
+    small = _count(client, url)
+    for i in range(10):
+        posting_for(m["owner"], skills=[m["django"]], title=f"Posting {i}")
+    send_offer(m["ana"], m["posting"])
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def _grow_checklist(owner, organization, project, start, n):
+    for i in range(start, start + n):
+        stakeholder_add(
+            actor=owner,
+            organization=organization,
+            name=f"P{i}",
+            role="PM",
+            email=f"p{i}@example.com",
+        )
+        tool_request(actor=owner, organization=organization, name=f"Tool {i}", method="vault")
+        credential_store(actor=owner, project=project, label=f"Login {i}", password="x")
+
+
+def test_the_onboarding_checklist(client, django_assert_num_queries):
+    m = market()
+    owner, organization, project = m["owner"], m["organization"], m["posting"].project
+    Assignment.objects.create(project=project, expert=m["ana"])
+    _grow_checklist(owner, organization, project, 0, 1)
+    url = reverse("onboarding:checklist", args=[organization.slug])
+    for person in (owner, m["ana"]):
+        client.force_login(person)
+        small = _count(client, url)
+        _grow_checklist(owner, organization, project, 100 + person.pk * 20, 10)
+        with django_assert_num_queries(small):
+            client.get(url)
+
+
+def test_staff_see_every_experts_stage_at_one_cost(staff_client, django_assert_num_queries):
+    m = market()
+    url = reverse("onboarding:expert_checklist")
+    small = _count(staff_client, url)
+    for _ in range(10):
+        ExpertProfileFactory(skills=[m["django"]])
+    with django_assert_num_queries(small):
+        staff_client.get(url)

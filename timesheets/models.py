@@ -374,3 +374,35 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.recipient or 'staff'} · {self.day}"
+
+
+class RunningTimerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A timer is its expert's own (staff see every one in a verified session)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self if user.sees_everything else self.filter(expert=user)
+
+
+class RunningTimer(models.Model):
+    """The one timer an expert has running, on one task (R-TIMESHEET's hours, timed).
+
+    Stopping it logs the time since ``started_at`` on the day it started (in the expert's
+    time zone), rounded up to the next quarter hour (``timer_hours``); a timer stopped
+    within its first minute logs nothing. Kept in the database, so it survives reloads,
+    other tabs and other devices."""
+
+    expert = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="running_timer"
+    )
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    objects = RunningTimerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.expert} on {self.task} since {self.started_at:%H:%M}"

@@ -1,18 +1,26 @@
 """Writes for hour reporting (R-TIMESHEET). Every entry is created, changed and deleted here;
 the rules themselves live in ``TimeEntry.clean()`` so that admin forms show the same words."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
-from projects.models import Task
+from projects.models import Assignment, Task
 from softwaresupp.events import event_record
 from softwaresupp.submissions import submission_record, submission_replayed
 from timesheets.locks import lock_for_entry_writes, lock_for_settling
-from timesheets.models import SettledEntryError, TimeEntry, format_hours
+from timesheets.models import (
+    HOURS_STEP,
+    RunningTimer,
+    SettledEntryError,
+    TimeEntry,
+    format_hours,
+    local_today,
+)
 
 
 def _lock_expert(expert) -> None:
@@ -171,8 +179,11 @@ def time_entry_delete(*, actor, entry: TimeEntry) -> None:
 
 
 @transaction.atomic
-def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> TimeEntry | None:
-    """The weekly grid's cell: make the actor's hours on ``task`` on ``day`` total ``hours``.
+def time_entry_cell_set(
+    *, actor, task: Task, day: date, hours: Decimal, description: str | None = None
+) -> TimeEntry | None:
+    """The weekly grid's cell: make the actor's hours on ``task`` on ``day`` total ``hours``,
+    with the cell's note as the entry's ``description`` (``None`` leaves it as it is).
 
     Zero clears the cell. A cell holding several entries (each with its own description) is
     changed entry by entry, not from the grid, so nothing typed elsewhere is lost."""
@@ -198,8 +209,8 @@ def time_entry_cell_set(*, actor, task: Task, day: date, hours: Decimal) -> Time
             time_entry_delete(actor=actor, entry=current)
         return None
     if current is None:
-        return _log(actor=actor, task=task, day=day, hours=hours)
-    return _update(actor=actor, entry=current, hours=hours)
+        return _log(actor=actor, task=task, day=day, hours=hours, description=description or "")
+    return _update(actor=actor, entry=current, hours=hours, description=description)
 
 
 @transaction.atomic
@@ -214,3 +225,101 @@ def time_entries_settle(*, settlement) -> int:
     return TimeEntry.objects.filter(
         settlement__isnull=True, day__gte=settlement.starts_on, day__lte=settlement.ends_on
     ).update(settlement=settlement)
+
+
+# --- the timer ---------------------------------------------------------------------------
+
+QUARTER_HOUR = timedelta(minutes=15)
+# A timer stopped this soon was started by mistake: it logs nothing.
+TIMER_MINIMUM = timedelta(minutes=1)
+
+TIMER_MESSAGES = {
+    "none": "No timer is running.",
+    "not_assigned": "Start a timer on a task of a project you work on today.",
+    "cancelled": "This task is cancelled: it takes no more hours.",
+}
+
+
+def timer_hours(elapsed: timedelta) -> Decimal:
+    """The timer's rounding rule (R-TIMESHEET's quarter hours): the time elapsed, in whole
+    seconds, rounded UP to the next quarter hour, so every started quarter counts. Under a
+    minute is nothing. 0:59 → 0; 1:00 → 0.25; 15:00 → 0.25; 15:01 → 0.5; 1:00:00 → 1."""
+    elapsed = timedelta(seconds=int(elapsed.total_seconds()))
+    if elapsed < TIMER_MINIMUM:
+        return Decimal("0")
+    quarters = -(-elapsed // QUARTER_HOUR)
+    return quarters * HOURS_STEP
+
+
+def _require_timeable(actor, task: Task) -> None:
+    if not Assignment.objects.current().filter(project_id=task.project_id, expert=actor).exists():
+        raise PermissionDenied(TIMER_MESSAGES["not_assigned"])
+    if task.status == Task.Status.CANCELLED:
+        raise ValidationError(TIMER_MESSAGES["cancelled"])
+
+
+def _timer_stop(actor, timer: RunningTimer, *, description: str = "", discard: bool = False):
+    """Stop ``timer`` (held under lock): log its rounded time, or nothing."""
+    hours = timer_hours(timezone.now() - timer.started_at)
+    task = timer.task
+    timer.delete()
+    if discard or not hours:
+        event_record(
+            actor=actor,
+            target=task,
+            verb="timer discarded",
+            organization=task.organization,
+            note=f"{actor} · started {timer.started_at:%a %d %b %Y %H:%M} UTC",
+        )
+        return None
+    # The hours go on the day the timer started, in the expert's time zone.
+    day = local_today(actor, now=timer.started_at)
+    return _log(actor=actor, task=task, day=day, hours=hours, description=description)
+
+
+@transaction.atomic
+def timer_start(*, actor, task: Task) -> RunningTimer:
+    """Start the expert's timer on ``task`` (a task of a project they work on today). One
+    timer per expert: one running on another task is stopped first and its time logged;
+    one already on this task keeps running."""
+    lock_for_entry_writes()
+    task = Task.objects.select_related("project", "organization").get(pk=task.pk)
+    _require_timeable(actor, task)
+    _lock_expert(actor)
+    running = (
+        RunningTimer.objects.select_for_update(of=("self",))
+        .select_related("task", "task__organization")
+        .filter(expert=actor)
+        .first()
+    )
+    if running is not None:
+        if running.task_id == task.pk:
+            return running
+        _timer_stop(actor, running)
+    timer = RunningTimer(
+        expert=actor, task=task, organization_id=task.organization_id, started_at=timezone.now()
+    )
+    timer.full_clean()
+    timer.save()
+    event_record(actor=actor, target=task, verb="timer started", organization=task.organization)
+    return timer
+
+
+@transaction.atomic
+def timer_stop(*, actor, description: str = "", discard: bool = False) -> TimeEntry | None:
+    """Stop the expert's timer: its time, rounded up to the quarter hour (``timer_hours``),
+    is logged on its task on the day it started, under every rule of logging hours
+    (R-TIMESHEET: 24 h a day, settled periods, assignment). A refused log keeps the timer
+    running, so nothing is lost; ``discard`` stops it and logs nothing. Returns the entry,
+    or None when nothing was logged."""
+    lock_for_entry_writes()
+    _lock_expert(actor)
+    timer = (
+        RunningTimer.objects.select_for_update(of=("self",))
+        .select_related("task", "task__organization")
+        .filter(expert=actor)
+        .first()
+    )
+    if timer is None:
+        raise ValidationError(TIMER_MESSAGES["none"])
+    return _timer_stop(actor, timer, description=description, discard=discard)

@@ -19,6 +19,7 @@ from timesheets import selectors, services
 from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm, TimeEntryLogForm
 from timesheets.models import format_hours, local_today
 from timesheets.selectors import GROUPS
+from timesheets.selectors.grid import rows_to_copy
 
 REPORT_PAGE_SIZE = 100
 
@@ -46,12 +47,19 @@ def _add_task_ids(request) -> list[int]:
     return [pk for pk in ids if pk is not None][:50]
 
 
-def _post_url(monday: date, add: list[int]) -> str:
-    query = urlencode({"week": monday.isoformat(), "add": add}, doseq=True)
-    return f"{reverse('timesheets:week')}?{query}"
+def _post_url(monday: date, add: list[int], day: date | None = None) -> str:
+    params = {"week": monday.isoformat(), "add": add}
+    if day is not None:
+        params["day"] = day.isoformat()
+    return f"{reverse('timesheets:week')}?{urlencode(params, doseq=True)}"
 
 
-def _parse_cells(request) -> list[tuple[int, date, str]]:
+NOTE_MAX = 2000
+
+
+def _parse_cells(request) -> list[tuple[int, date, str, str | None]]:
+    """The posted cells: (task id, day, typed hours, typed note or None when the cell's
+    note was not posted)."""
     cells = []
     for key, value in request.POST.items():
         if not key.startswith("cell-"):
@@ -59,31 +67,36 @@ def _parse_cells(request) -> list[tuple[int, date, str]]:
         task_id, _, raw_day = key.removeprefix("cell-").partition("-")
         task_pk, day = parse_id(task_id), parse_day(raw_day)
         if task_pk is not None and day is not None:
-            cells.append((task_pk, day, value))
+            note = request.POST.get(f"note-{task_id}-{raw_day}")
+            cells.append((task_pk, day, value, None if note is None else note[:NOTE_MAX]))
     return cells
 
 
-def _save_cells(request, grid) -> dict[str, tuple[str, str]]:
-    """Save every cell whose value changed; returns ``{cell name: (typed, error)}`` for the
-    cells that were refused, so the grid can show them with what was typed."""
+def _save_cells(request, grid) -> dict[str, tuple[str, str, str | None]]:
+    """Save every cell whose hours or note changed (the note is the entry's description);
+    returns ``{cell name: (typed, error, typed note)}`` for the cells that were refused, so
+    the grid can show them with what was typed."""
     errors = {}
     field = HoursField(required=False)
-    for task_id, day, typed in _parse_cells(request):
+    for task_id, day, typed, note in _parse_cells(request):
         name = f"cell-{task_id}-{day.isoformat()}"
         try:
             hours = field.clean(typed)
         except ValidationError as error:
-            errors[name] = (typed, _refusal(error))
+            errors[name] = (typed, _refusal(error), note)
             continue
         row = grid.row_for(task_id)
         current = next((c for c in row.cells if c.day == day), None) if row else None
-        if current is not None and current.hours == hours:
+        note_changed = note is not None and note.strip() != (current.note if current else "")
+        if current is not None and current.hours == hours and not note_changed:
             continue
         task = selectors.grid_task_get(expert=request.user, pk=task_id)
         try:
-            services.time_entry_cell_set(actor=request.user, task=task, day=day, hours=hours)
+            services.time_entry_cell_set(
+                actor=request.user, task=task, day=day, hours=hours, description=note
+            )
         except (ValidationError, PermissionDenied) as error:
-            errors[name] = (typed, _refusal(error))
+            errors[name] = (typed, _refusal(error), note)
     return errors
 
 
@@ -91,7 +104,29 @@ def _apply_errors(grid, errors) -> None:
     for row in grid.rows:
         for cell in row.cells:
             if cell.name in errors:
-                cell.typed, cell.error = errors[cell.name]
+                cell.typed, cell.error, cell.typed_note = errors[cell.name]
+
+
+def _copy_rows(request, monday: date, add: list[int], day: date | None):
+    """ "Copy last week's rows": the most recent earlier week's tasks join this week's grid
+    (as rows to fill; nothing is logged until hours are typed)."""
+    source, task_ids = rows_to_copy(expert=request.user, monday=monday)
+    new = [pk for pk in task_ids if pk not in add]
+    if source is None:
+        messages.info(request, "There is no earlier week with your hours to copy rows from.")
+    elif not task_ids:
+        messages.info(
+            request,
+            f"None of the tasks of the week of {source:%d %b} take hours any more "
+            "(done, cancelled or no longer yours).",
+        )
+    else:
+        messages.success(
+            request,
+            f"Copied {len(task_ids)} row{'s' if len(task_ids) != 1 else ''} from the week of "
+            f"{source:%d %b}. Type the hours; a row with none stays empty.",
+        )
+    return redirect(_post_url(monday, add + new, day))
 
 
 @login_required
@@ -103,15 +138,18 @@ def week(request):
     today = local_today(request.user)
     monday = _requested_monday(request, today)
     add = _add_task_ids(request)
-    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+    day = parse_day(request.GET.get("day"))
+    if request.method in ("GET", "HEAD") and request.GET.get("copy"):
+        return _copy_rows(request, monday, add, day)
+    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add, day=day)
     if request.method == "POST":
         errors = _save_cells(request, grid)
         if request.htmx:
-            return _cell_response(request, monday, add, errors)
+            return _cell_response(request, monday, add, day, errors)
         if not errors:
             messages.success(request, "Your week is saved.")
-            return redirect(_post_url(monday, add))
-        grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+            return redirect(_post_url(monday, add, day))
+        grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add, day=day)
         _apply_errors(grid, errors)
         messages.error(request, "Some hours were not saved: see the cells marked in red.")
     elif request.method not in ("GET", "HEAD"):
@@ -119,25 +157,28 @@ def week(request):
     return render(
         request,
         "timesheets/week.html",
-        {"grid": grid, "add": add, "post_url": _post_url(monday, add)},
+        {"grid": grid, "add": add, "post_url": _post_url(monday, add, day)},
     )
 
 
-def _cell_response(request, monday, add, errors):
-    """The saved (or refused) cell, with its row's, day's and week's totals swapped in
-    out of band."""
+def _cell_response(request, monday, add, day, errors):
+    """The saved (or refused) cell, saying which, with its row's, day's and week's totals
+    swapped in out of band."""
     name = request.htmx.trigger_name or next(iter(errors), "")
-    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add)
+    name = "cell-" + name.removeprefix("note-").removeprefix("cell-")
+    grid = selectors.week_grid(expert=request.user, monday=monday, add_task_ids=add, day=day)
     _apply_errors(grid, errors)
     row = cell = None
     for candidate in grid.rows:
         for candidate_cell in candidate.cells:
             if candidate_cell.name == name:
                 row, cell = candidate, candidate_cell
+    if cell is not None and not cell.error:
+        cell.saved = True
     return render(
         request,
         "timesheets/_cell_response.html",
-        {"grid": grid, "row": row, "cell": cell, "post_url": _post_url(monday, add)},
+        {"grid": grid, "row": row, "cell": cell, "post_url": _post_url(monday, add, day)},
     )
 
 

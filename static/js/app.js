@@ -82,3 +82,19 @@ htmx.onLoad((root) => {
   bars.forEach((bar) => { bar.style.width = `${bar.dataset.progress}%`; });
   if (root.dataset && root.dataset.progress) root.style.width = `${root.dataset.progress}%`;
 });
+
+// A running timer shows its time as it goes (h:mm:ss); the server keeps the start, so a
+// reload or another tab shows the same time.
+function tickTimers() {
+  document.querySelectorAll("[data-timer-since]").forEach((clock) => {
+    const started = Date.parse(clock.dataset.timerSince);
+    if (Number.isNaN(started)) return;
+    const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+    const h = Math.floor(seconds / 3600);
+    const m = String(Math.floor((seconds % 3600) / 60)).padStart(2, "0");
+    const s = String(seconds % 60).padStart(2, "0");
+    clock.textContent = `${h}:${m}:${s}`;
+  });
+}
+htmx.onLoad(tickTimers);
+window.setInterval(tickTimers, 1000);

@@ -18,3 +18,23 @@ document.addEventListener("keydown", function (event) {
     input.blur();
   }
 });
+
+// A cell whose save never reached the server (offline, server error) says so in place, and
+// keeps what was typed: leaving it again retries.
+function markUnsaved(event) {
+  const field = event.detail && event.detail.elt;
+  if (!field || !field.closest) return;
+  const cell = field.closest("td.timesheet-td");
+  if (!cell) return;
+  cell.classList.add("is-unsaved");
+  let note = cell.querySelector(".timesheet-unsaved");
+  if (!note) {
+    note = document.createElement("div");
+    note.className = "small text-danger timesheet-unsaved";
+    note.setAttribute("role", "alert");
+    cell.appendChild(note);
+  }
+  note.textContent = "Not saved: connection problem. Change the cell again to retry.";
+}
+document.addEventListener("htmx:sendError", markUnsaved);
+document.addEventListener("htmx:responseError", markUnsaved);

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.factories.timesheets import TimeEntryFactory
 from tests.tenancy import Sample
-from timesheets.models import TimeEntry
+from timesheets.models import RunningTimer, TimeEntry
 
 
 def populate(world):
@@ -17,6 +17,13 @@ def populate(world):
         day=timezone.now().date() - timedelta(days=1),
         hours=Decimal("3.25"),
         description="Entry TENANT-A-SECRET",
+    )
+    # Expert A's timer, running on the milestone for ten minutes.
+    world.extra["timer_a"] = RunningTimer.objects.create(
+        expert=world.expert_a,
+        task=world.milestone_a,
+        organization=world.org_a,
+        started_at=timezone.now() - timedelta(minutes=10),
     )
 
 
@@ -46,7 +53,13 @@ def _grid_cell(w):
 ROUTES = {
     # A past week and tasks to add: an expert who has left must not see A's tasks there.
     "timesheets:week": Sample(
-        query=lambda w: {"week": w.past_monday.isoformat(), "add": [w.task_a.pk, w.milestone_a.pk]},
+        query=lambda w: {
+            "week": w.past_monday.isoformat(),
+            "add": [w.task_a.pk, w.milestone_a.pk],
+            "day": w.past_monday.isoformat(),
+            # "Copy last week's rows" is the same page with copy=1 (a redirect adding rows).
+            "copy": "",
+        },
         payload=lambda w: {_grid_cell(w): "1.5"},
         writer="expert_a",
         refused={"owner_a": 302},
@@ -54,6 +67,19 @@ ROUTES = {
     ),
     "timesheets:report": Sample(query=_report("task")),
     "timesheets:export": Sample(query=_report("entry")),
+    # Starting a timer on A's task stops expert A's timer on the milestone first.
+    "timesheets:timer_start": Sample(
+        kwargs=lambda w: {"pk": w.task_a.pk},
+        payload=lambda w: {},
+        writer="expert_a",
+        refused={"owner_a": 302, "member_a": 302},
+        done=lambda w: RunningTimer.objects.filter(expert=w.expert_a, task=w.task_a).exists(),
+    ),
+    "timesheets:timer_stop": Sample(
+        payload=lambda w: {"discard": "1"},
+        writer="expert_a",
+        done=lambda w: not RunningTimer.objects.filter(expert=w.expert_a).exists(),
+    ),
     "timesheets:task_log": Sample(
         kwargs=lambda w: {"pk": w.task_a.pk},
         payload=lambda w: {

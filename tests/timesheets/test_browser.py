@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import Membership
@@ -138,3 +139,54 @@ def test_the_log_button_waits_for_the_answer_so_a_double_click_logs_once(live_se
     held[0].continue_()
     expect(page.get_by_role("status").filter(has_text="Logged 1.5 h")).to_be_visible()
     assert TimeEntry.objects.filter(task=api).count() == 1
+
+
+def test_a_cell_says_saved_a_note_becomes_the_description_and_a_phone_shows_a_day(
+    live_server, page
+):
+    """Issue 14: each cell says it is saved; its note is the entry's description; no "Save
+    week" button with JavaScript; the timer survives a reload; on a phone one day shows,
+    beside the task column."""
+    organization = OrganizationFactory(name="Acme Robotics")
+    eva = expert(user__email="eva@experts.example", user__first_name="Eva")
+    project = ProjectFactory(organization=organization, name="Warehouse robots")
+    Assignment.objects.create(project=project, expert=eva, starts_on=date(2025, 1, 1))
+    api = TaskFactory(
+        project=project, title="Pick-and-place API", status=Task.Status.IN_PROGRESS, assignee=eva
+    )
+    today = local_today(eva)
+    name = f"cell-{api.pk}-{today.isoformat()}"
+
+    _sign_in(page, live_server.url, eva)
+    page.goto(f"{live_server.url}/timesheet/")
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("save-week")).to_be_hidden()
+    page.get_by_test_id(name).fill("2")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id(f"saved-{name}")).to_be_visible()
+    page.get_by_test_id(f"note-toggle-{name}").click()
+    page.get_by_test_id(f"note-{api.pk}-{today.isoformat()}").fill("Gripper calibration")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id(f"saved-{name}")).to_be_visible()
+    page.wait_for_timeout(300)
+    entry = TimeEntry.objects.get()
+    assert (entry.hours, entry.description) == (Decimal("2"), "Gripper calibration")
+
+    page.get_by_test_id(f"timer-start-{api.pk}").click()
+    expect(page.get_by_test_id("timer-banner")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("timer-banner")).to_contain_text("Pick-and-place API")
+    expect(page.get_by_test_id("timer-elapsed")).to_have_text(re.compile(r"^0:00:\d\d$"))
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_test_id(name)).to_be_visible()
+    other_day = today - timedelta(days=1) if today.weekday() else today + timedelta(days=1)
+    if other_day <= today:
+        expect(page.get_by_test_id(f"cell-{api.pk}-{other_day.isoformat()}")).to_be_hidden()
+    task_column = page.locator("th.timesheet-task").first
+    expect(task_column).to_be_visible()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    artifacts = Path(settings.BASE_DIR) / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "timesheet-phone.png"))

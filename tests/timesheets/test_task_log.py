@@ -113,8 +113,8 @@ def test_given_more_entries_when_the_panel_is_drawn_then_the_query_count_stays(
     request = RequestFactory().get("/")
     request.user = team.expert
     template = Template('{% include "timesheets/task_log_panel.html" %}')
-    # the expert's organizations, totals, latest entries, assignment (the expert profile
-    # is already loaded)
-    with django_assert_num_queries(4):
+    # the expert's organizations, totals, latest entries, assignment, the running timer (the
+    # expert profile is already loaded)
+    with django_assert_num_queries(5):
         html = template.render(Context({"request": request, "task": team.task}))
     assert html.count("border-top py-1") == min(entries, 5)

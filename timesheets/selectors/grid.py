@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -19,7 +20,13 @@ from django.http import Http404
 
 from accounts.models import User
 from projects.models import Assignment, Project, Task
-from timesheets.models import SettledPeriod, TimeEntry, lasted_until_created, local_today
+from timesheets.models import (
+    RunningTimer,
+    SettledPeriod,
+    TimeEntry,
+    lasted_until_created,
+    local_today,
+)
 from timesheets.selectors.common import HOURS, ZERO
 
 
@@ -34,10 +41,21 @@ class GridCell:
     reason: str = ""
     error: str = ""
     typed: str | None = None  # what the expert typed, shown again beside a refusal
+    note: str = ""  # the entry's description, when the cell holds one entry
+    typed_note: str | None = None
+    saved: bool = False  # just saved through htmx: the cell says so
 
     @property
     def name(self) -> str:
         return f"cell-{self.task_id}-{self.day.isoformat()}"
+
+    @property
+    def note_name(self) -> str:
+        return f"note-{self.task_id}-{self.day.isoformat()}"
+
+    @property
+    def shown_note(self) -> str:
+        return self.note if self.typed_note is None else self.typed_note
 
 
 @dataclass
@@ -69,6 +87,9 @@ class WeekGrid:
     days: list[date]
     rows: list[GridRow]
     addable: list[Task] = field(default_factory=list)
+    timer: RunningTimer | None = None
+    # The day a phone shows (one day at a time; wider screens show the week).
+    selected_day: date | None = None
 
     @property
     def sunday(self) -> date:
@@ -82,6 +103,10 @@ class WeekGrid:
     def next_monday(self) -> date | None:
         nxt = self.monday + timedelta(days=7)
         return nxt if nxt <= self.today else None
+
+    @property
+    def selected_index(self) -> int:
+        return self.days.index(self.selected_day) if self.selected_day in self.days else 0
 
     @property
     def day_totals(self) -> list[Decimal]:
@@ -132,13 +157,16 @@ def _hours_seen_by(expert) -> Q:
     return Q(expert=expert) | Q(project__in=Project.objects.visible_to(expert).values("pk"))
 
 
-def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
-    """The expert's week, tasks × days (a fixed 5 queries whatever the number of rows).
+def week_grid(*, expert, monday: date, add_task_ids=(), day: date | None = None) -> WeekGrid:
+    """The expert's week, tasks × days (a fixed 6 queries whatever the number of rows).
 
     Rows: tasks with the expert's hours this week, last week's tasks (quick entry), the
     expert's tasks in progress, and tasks the expert added, if they can take hours."""
     today = local_today(expert)
     days = [monday + timedelta(days=i) for i in range(7)]
+    if day not in days:
+        day = today if today in days else monday
+    selected_day = day
     sunday = days[-1]
     assignments = _assignments_by_project(expert, monday - timedelta(days=7), sunday)
 
@@ -151,6 +179,8 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
             hours=Sum("hours"),
             entries=Count("id"),
             settled=Count("id", filter=Q(settlement__isnull=False)),
+            # The note of a one-entry cell is its entry's description.
+            note=Max("description"),
         )
         .order_by()
     )
@@ -207,6 +237,7 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
                 task_id=task.pk,
                 hours=found["hours"] if found else ZERO,
                 entries=found["entries"] if found else 0,
+                note=(found["note"] or "") if found and found["entries"] == 1 else "",
                 settled=bool(found and found["settled"])
                 or any(start <= day <= end for start, end in settled_periods),
             )
@@ -237,9 +268,50 @@ def week_grid(*, expert, monday: date, add_task_ids=()) -> WeekGrid:
         .select_related("project")
         .order_by("project__name", "title")[:200]
     )
-    return WeekGrid(
-        expert=expert, monday=monday, today=today, days=days, rows=rows, addable=addable
+    timer = (
+        RunningTimer.objects.filter(expert=expert).select_related("task", "task__project").first()
     )
+    return WeekGrid(
+        expert=expert,
+        monday=monday,
+        today=today,
+        days=days,
+        rows=rows,
+        addable=addable,
+        timer=timer,
+        selected_day=selected_day,
+    )
+
+
+def rows_to_copy(*, expert, monday: date) -> tuple[date | None, list[int]]:
+    """ "Copy last week's rows": the tasks of the most recent earlier week with the expert's
+    hours (looking back up to 12 weeks), that the expert may still log on this week (an
+    assignment overlapping it that lasted until the task was created; not cancelled nor
+    done). Returns that week's Monday and the task ids, in two queries."""
+    last_day = (
+        TimeEntry.objects.filter(
+            expert=expert, day__lt=monday, day__gte=monday - timedelta(weeks=12)
+        )
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    if last_day is None:
+        return None, []
+    source = last_day - timedelta(days=last_day.weekday())
+    sunday = monday + timedelta(days=6)
+    task_ids = list(
+        Task.objects.filter(
+            pk__in=TimeEntry.objects.filter(
+                expert=expert, day__gte=source, day__lte=source + timedelta(days=6)
+            ).values("task")
+        )
+        .filter(_assignment_for_task(expert, monday, sunday))
+        .exclude(status__in=(Task.Status.CANCELLED, Task.Status.DONE))
+        .order_by("project__name", "title", "pk")
+        .values_list("pk", flat=True)
+    )
+    return source, task_ids
 
 
 def grid_task_get(*, expert, pk: int) -> Task:
@@ -262,3 +334,15 @@ def grid_task_get(*, expert, pk: int) -> Task:
 
 
 # --- reports ---------------------------------------------------------------------------
+
+
+def running_timer(*, user) -> RunningTimer | None:
+    """The user's running timer, if any (one per expert)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        RunningTimer.objects.visible_to(user)
+        .filter(expert=user)
+        .select_related("task", "task__project")
+        .first()
+    )

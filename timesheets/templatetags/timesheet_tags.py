@@ -4,6 +4,7 @@ from projects.models import Task
 from timesheets.forms import TimeEntryLogForm
 from timesheets.models import format_hours
 from timesheets.selectors import dashboard_hours, task_time_summary
+from timesheets.selectors.grid import running_timer
 
 register = template.Library()
 
@@ -55,4 +56,8 @@ def task_time_panel(context, task):
         "form": form,
         "logged": context.get("logged"),
         "csrf_token": context.get("csrf_token"),
+        # The expert's timer: a start button on this task, or the one running.
+        "timer": running_timer(user=request.user) if summary.can_log else None,
+        "timer_done": context.get("timer_done"),
+        "timer_error": context.get("timer_error"),
     }

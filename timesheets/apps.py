@@ -5,7 +5,8 @@ from django.db.models.signals import post_migrate
 from timesheets.locks import SETTLEMENT_LOCK_KEY
 
 GUARD_FUNCTION = "timesheets_settled_entry_guard"
-GUARD_TRIGGER = "timesheets_settled_entry_guard"
+GUARD_TRIGGER = "timesheets_settled_entry_guard"  # INSERT and DELETE
+GUARD_UPDATE_TRIGGER = "timesheets_settled_entry_guard_update"
 
 
 def install_settled_entry_guard(sender, using, **kwargs):
@@ -69,8 +70,17 @@ def install_settled_entry_guard(sender, using, **kwargs):
         )
         cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON {quoted}")
         cursor.execute(
-            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE ON {quoted} "
+            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR DELETE ON {quoted} "
             f"FOR EACH ROW EXECUTE FUNCTION {GUARD_FUNCTION}()"
+        )
+        # UPDATE only calls the function when the row is settled or changes its day: the
+        # settlement's own UPDATE (settlement_id set, day unchanged, on every entry of the
+        # period) then costs no PL/pgSQL call per row.
+        cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_UPDATE_TRIGGER} ON {quoted}")
+        cursor.execute(
+            f"CREATE TRIGGER {GUARD_UPDATE_TRIGGER} BEFORE UPDATE ON {quoted} FOR EACH ROW "
+            "WHEN (OLD.settlement_id IS NOT NULL OR NEW.day IS DISTINCT FROM OLD.day) "
+            f"EXECUTE FUNCTION {GUARD_FUNCTION}()"
         )
 
 

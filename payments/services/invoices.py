@@ -130,17 +130,22 @@ def _lock_period(period: SettledPeriod) -> None:
     SettledPeriod.objects.select_for_update(no_key=True).filter(pk=period.pk).first()
 
 
-@transaction.atomic
 def invoice_issue(
     *, organization: Organization, period: SettledPeriod, hours: HoursByRate | None = None
 ) -> Invoice:
     """Invoice ``organization`` for its hours in the settled ``period``, or return the
     invoice it already has for it, unchanged. ``hours`` (from ``billable_hours``) may be
     computed beforehand for many organizations at once: settled entries no longer change."""
+    return _issue(organization, period, hours)[0]
+
+
+@transaction.atomic
+def _issue(organization, period, hours) -> tuple[Invoice, bool]:
+    """``(invoice, whether it was issued now)``; see ``invoice_issue``."""
     _lock_period(period)
     existing = Invoice.objects.filter(organization=organization, period=period).first()
     if existing is not None:
-        return existing
+        return existing, False
     if hours is None:
         hours = billable_hours(period, [organization.pk]).get(organization.pk, {})
     if not hours:
@@ -198,7 +203,7 @@ def invoice_issue(
         changes={"state": (None, InvoiceState.ISSUED)},
     )
     _email(invoice, "issued")
-    return invoice
+    return invoice, True
 
 
 def _uninvoiced(settlement: Settlement):
@@ -231,11 +236,12 @@ def period_invoice(*, starts_on: date) -> list[Invoice]:
     for organization in organizations:
         try:
             hours = billed.get(organization.pk) if billed is not None else None
-            invoice = invoice_issue(organization=organization, period=period, hours=hours)
+            invoice, issued_now = _issue(organization, period, hours)
         except ValidationError as error:
             logger.warning("Invoice for %s, %s not issued: %s", organization, period, error)
             continue
-        issued.append(invoice)
+        if issued_now:  # not by another worker since the organizations were read
+            issued.append(invoice)
     return issued
 
 

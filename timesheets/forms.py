@@ -5,12 +5,14 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from softwaresupp.dates import monday_of
-from softwaresupp.forms import DayField
+from softwaresupp.forms import DayField, parse_id
 from softwaresupp.submissions import SubmittedOnceForm
 from timesheets.models import HOURS_STEP, QUARTER_MESSAGE
-from timesheets.selectors import GROUPS, ReportFilter
+from timesheets.selectors import GROUPS, ReportFilter, report_choice_list
 
 _CLOCK = re.compile(r"^(?P<h>\d{1,2})\s*[:h]\s*(?P<m>\d{1,2})?\s*(?:m|min)?$")
 _MINUTES = re.compile(r"^(?P<m>\d{1,4})\s*(?:m|min)$")
@@ -103,8 +105,48 @@ class TimeEntryLogForm(TimeEntryForm, SubmittedOnceForm):
         self.helper.layout.append("submission")
 
 
+# A filter with more choices than this is a search box (htmx) beside a short list, not a
+# dropdown of every project or expert: staff would otherwise get 1,300 options a page.
+CHOICES_SHOWN = 50
+
+
+def choice_label(field: str, obj) -> str:
+    if field == "project":
+        return f"{obj.organization} · {obj.name}"
+    return str(obj)
+
+
+class SearchSelect(forms.Select):
+    """A search box over a short select: typing asks the server for matches (htmx) and
+    swaps them into the select; without JavaScript, "Apply" sends the text and the page
+    lists the matches to pick from. The select holds the chosen value, as a plain one."""
+
+    def __init__(self, *, search_url: str, search_name: str, search_text: str, attrs=None):
+        super().__init__(attrs)
+        self.search_url, self.search_name, self.search_text = search_url, search_name, search_text
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        select_id = (attrs or {}).get("id") or f"id_{name}"
+        search = format_html(
+            '<input type="search" name="{}" value="{}" class="form-control form-control-sm mb-1"'
+            ' placeholder="Search…" aria-label="Search {}" autocomplete="off"'
+            ' hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}"'
+            ' hx-include="this, #{}" hx-swap="innerHTML" data-testid="search-{}">',
+            self.search_name,
+            self.search_text,
+            name,
+            self.search_url,
+            select_id,
+            select_id,
+            name,
+        )
+        return format_html("{}{}", search, select)
+
+
 class ReportFilterForm(forms.Form):
-    """The report's range and filters. Choices are limited to what the user may see."""
+    """The report's range and filters. Choices are limited to what the user may see; a
+    long list of them is searched rather than listed (``SearchSelect``)."""
 
     start = DayField(label="From", widget=_DateInput(), required=False)
     end = DayField(label="To", widget=_DateInput(), required=False)
@@ -119,18 +161,19 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["start"].initial, self.fields["end"].initial = self.default_range()
-        self.fields["organization"].queryset = organizations
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.organization} · {p.name}"
-        self.fields["expert"].queryset = experts
-        self.fields["expert"].label_from_instance = lambda u: str(u)
+        self.searched = {}
+        shown = {
+            "organization": self._choices("organization", organizations),
+            "project": self._choices("project", projects),
+            "expert": self._choices("expert", experts),
+        }
         self.fields["group"].widget = forms.HiddenInput()
         columns = [
             Column("start", css_class="col-6 col-md-2"),
             Column("end", css_class="col-6 col-md-2"),
         ]
-        # One query decides whether the organization filter is worth showing at all.
-        if organizations.count() > 1:
+        # The organization filter shows only when there is more than one to choose from.
+        if len(shown["organization"]) > 1 or "organization" in self.searched:
             columns.append(Column("organization", css_class="col-md-3"))
         else:
             del self.fields["organization"]
@@ -142,6 +185,32 @@ class ReportFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(Row(*columns), "group")
+
+    def _choices(self, name: str, queryset) -> list:
+        """The field's choices in one query: the whole list when it is short; otherwise a
+        search box with the chosen value and the matches of the typed text (one more
+        query). Validation still checks the value against the whole visible list."""
+        field = self.fields[name]
+        field.queryset = queryset
+        field.label_from_instance = lambda obj: choice_label(name, obj)
+        first = list(queryset[: CHOICES_SHOWN + 1])
+        if len(first) > CHOICES_SHOWN:
+            text = (self.data.get(f"{name}_q") or "").strip()[:100]
+            first = list(
+                report_choice_list(
+                    queryset, field=name, text=text, chosen=parse_id(self.data.get(name))
+                )
+            )
+            field.widget = SearchSelect(
+                search_url=f"{reverse('timesheets:report_choices')}?field={name}",
+                search_name=f"{name}_q",
+                search_text=text,
+            )
+            self.searched[name] = text
+        field.widget.choices = [("", field.empty_label)] + [
+            (obj.pk, choice_label(name, obj)) for obj in first
+        ]
+        return first
 
     def default_range(self):
         """The last four sprints: from the Monday three weeks ago to this week's Sunday."""

@@ -7,7 +7,7 @@ A raw SQL write bypasses all of this: ``manage.py rollup_check`` finds the diffe
 ``rollup_check --repair`` rebuilds the rollup from the entries."""
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from projects.models import TaskHours
 
@@ -22,10 +22,16 @@ def _entries():
 
 
 def _totals(entries) -> dict:
-    """{(task_id, expert_id, day): (project_id, hours)} of the given entries."""
-    rows = entries.values("task_id", "expert_id", "day", "project_id").annotate(total=Sum("hours"))
+    """{(task_id, expert_id, day): (project_id, hours, entries)} of the given entries."""
+    rows = entries.values("task_id", "expert_id", "day", "project_id").annotate(
+        total=Sum("hours"), count=Count("*")
+    )
     return {
-        (row["task_id"], row["expert_id"], row["day"]): (row["project_id"], row["total"])
+        (row["task_id"], row["expert_id"], row["day"]): (
+            row["project_id"],
+            row["total"],
+            row["count"],
+        )
         for row in rows.iterator(chunk_size=BATCH)
     }
 
@@ -33,13 +39,20 @@ def _totals(entries) -> dict:
 def _write(totals: dict) -> None:
     TaskHours.objects.bulk_create(
         [
-            TaskHours(task_id=task, expert_id=expert, day=day, project_id=project, hours=hours)
-            for (task, expert, day), (project, hours) in totals.items()
+            TaskHours(
+                task_id=task,
+                expert_id=expert,
+                day=day,
+                project_id=project,
+                hours=hours,
+                entries=count,
+            )
+            for (task, expert, day), (project, hours, count) in totals.items()
         ],
         batch_size=BATCH,
         update_conflicts=True,
         unique_fields=["task", "expert", "day"],
-        update_fields=["project", "hours"],
+        update_fields=["project", "hours", "entries"],
     )
 
 
@@ -71,11 +84,11 @@ def rollup_refresh(keys) -> None:
 
 
 def rollup_differences() -> list[tuple]:
-    """Where the rollup and the entries disagree: (task_id, expert_id, day, rollup hours,
-    entries' hours), sorted; empty when they agree."""
-    expected = {key: hours for key, (_, hours) in _totals(_entries()).items()}
+    """Where the rollup and the entries disagree: (task_id, expert_id, day, rollup's
+    (hours, entries), the entries' (hours, count)), sorted; empty when they agree."""
+    expected = {key: (hours, count) for key, (_, hours, count) in _totals(_entries()).items()}
     actual = {
-        (row.task_id, row.expert_id, row.day): row.hours
+        (row.task_id, row.expert_id, row.day): (row.hours, row.entries)
         for row in TaskHours.objects.order_by().iterator(chunk_size=BATCH)
     }
     return sorted(
@@ -90,3 +103,24 @@ def rollup_rebuild() -> None:
     """The rollup from scratch, from the entries (after a raw SQL load or a repair)."""
     TaskHours.objects.all().delete()
     _write(_totals(_entries()))
+
+
+def settled_mismatches() -> int:
+    """Entries whose settled state disagrees with the settled periods: unsettled on a day
+    of a settled period, or settled outside their period's days. The reports read the
+    settled hours from the rollup by the periods' days, which holds when this is 0."""
+    from django.db.models import Exists, F, OuterRef
+
+    from timesheets.models import SettledPeriod
+
+    covering = SettledPeriod.objects.filter(
+        starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day")
+    )
+    unsettled = _entries().filter(settlement__isnull=True).filter(Exists(covering)).count()
+    outside = (
+        _entries()
+        .filter(settlement__isnull=False)
+        .exclude(day__gte=F("settlement__starts_on"), day__lte=F("settlement__ends_on"))
+        .count()
+    )
+    return unsettled + outside

@@ -13,4 +13,5 @@ urlpatterns = [
     path("timesheet/entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("hours/", views.report, name="report"),
     path("hours/export.csv", views.export, name="export"),
+    path("hours/choices/", views.report_choices, name="report_choices"),
 ]

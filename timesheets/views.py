@@ -1,22 +1,25 @@
-import csv
-import io
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from softwaresupp.dates import monday_of
-from softwaresupp.exports import csv_cell
 from softwaresupp.forms import apply_validation_error, parse_day, parse_id
 from softwaresupp.http import post_required_after_lookup, safe_next_url
-from timesheets import selectors, services
-from timesheets.forms import HoursField, ReportFilterForm, TimeEntryForm, TimeEntryLogForm
+from timesheets import exports, selectors, services
+from timesheets.forms import (
+    HoursField,
+    ReportFilterForm,
+    TimeEntryForm,
+    TimeEntryLogForm,
+    choice_label,
+)
 from timesheets.models import format_hours, local_today
 from timesheets.selectors import GROUPS
 from timesheets.selectors.grid import rows_to_copy
@@ -286,13 +289,36 @@ def _report_form(request) -> ReportFilterForm:
 
 
 @login_required
+def report_choices(request):
+    """The report filter's search (htmx): the options matching the typed text, swapped
+    into the filter's select. Only choices the user may see."""
+    field = request.GET.get("field", "")
+    queryset = selectors.report_choices(user=request.user, field=field)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    text = (request.GET.get(f"{field}_q") or "").strip()[:100]
+    chosen = parse_id(request.GET.get(field))
+    options = selectors.report_choice_list(queryset, field=field, text=text, chosen=chosen)
+    empty = ReportFilterForm.base_fields[field].empty_label
+    return render(
+        request,
+        "timesheets/_choices.html",
+        {
+            "empty_label": empty,
+            "options": [(obj.pk, choice_label(field, obj)) for obj in options],
+            "chosen": chosen,
+        },
+    )
+
+
+@login_required
 def report(request):
     """Hours by project, sprint, expert, task or entry for a date range, with estimates
     against actuals: customers their organizations', experts their own, staff everyone's."""
     form = _report_form(request)
     report_filter = form.report()
     group = form.selected_group
-    summary = selectors.report_summary(user=request.user, report=report_filter)
+    summary = selectors.report_summary(user=request.user, report=report_filter, group=group)
     rows = selectors.report_table(
         user=request.user, report=report_filter, group=group, summary=summary
     )
@@ -332,95 +358,15 @@ def report(request):
     )
 
 
-EXPORT_COLUMNS = {
-    "entry": [
-        ("day", "Day"),
-        ("organization_name", "Organization"),
-        ("project_name", "Project"),
-        ("task_id", "Task id"),
-        ("title", "Task"),
-        ("email", "Expert email"),
-        ("first_name", "Expert first name"),
-        ("last_name", "Expert last name"),
-        ("hours", "Hours"),
-        ("description", "Description"),
-        ("settlement_id", "Settlement"),
-    ],
-    "task": [
-        ("organization_name", "Organization"),
-        ("project_name", "Project"),
-        ("task_id", "Task id"),
-        ("title", "Task"),
-        ("status", "Status"),
-        ("hours", "Hours in range"),
-        ("actual", "Hours to date"),
-        ("estimate", "Estimate"),
-        ("variance", "Variance"),
-    ],
-    "project": [
-        ("organization_name", "Organization"),
-        ("project_name", "Project"),
-        ("hours", "Hours in range"),
-        ("actual", "Hours to date on these tasks"),
-        ("estimate", "Estimate of these tasks"),
-        ("variance", "Variance"),
-    ],
-    "sprint": [
-        ("organization_name", "Organization"),
-        ("project_name", "Project"),
-        ("week", "Week of"),
-        ("hours", "Hours"),
-        ("estimate", "Sprint estimate"),
-        ("variance", "Variance"),
-        ("tasks", "Tasks"),
-    ],
-    "expert": [
-        ("email", "Expert email"),
-        ("first_name", "First name"),
-        ("last_name", "Last name"),
-        ("hours", "Hours"),
-        ("tasks", "Tasks"),
-        ("days", "Days"),
-        ("entries", "Entries"),
-    ],
-}
-
-
-EXPORT_CHUNK = 64 * 1024  # characters handed to the server at a time
-
-
-def export_rows(*, user, report_filter, group):
-    """The CSV text in chunks of about 64 KB, produced as the database hands rows over
-    (2,000 at a time): memory stays flat however many entries the range holds."""
-    columns = EXPORT_COLUMNS[group]
-    keys = [key for key, _ in columns]
-    if group in ("task", "entry"):
-        rows = selectors.report_rows(user=user, report=report_filter, group=group)
-        rows = rows.values_list(*keys).iterator(chunk_size=2000)
-    else:
-        table = selectors.report_table(user=user, report=report_filter, group=group, summary={})
-        rows = ([row[key] for key in keys] for row in table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([title for _, title in columns])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        if buffer.tell() >= EXPORT_CHUNK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 @login_required
 def export(request):
-    """The report's rows (or every entry) as CSV, streamed."""
+    """The report's rows (or every entry) as CSV, streamed (by COPY on PostgreSQL)."""
     form = _report_form(request)
     report_filter = form.report()
     group = form.selected_group
     filename = f"hours-{group}-{report_filter.start:%Y%m%d}-{report_filter.end:%Y%m%d}.csv"
     response = StreamingHttpResponse(
-        export_rows(user=request.user, report_filter=report_filter, group=group),
+        exports.export_chunks(user=request.user, report_filter=report_filter, group=group),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -20,6 +20,9 @@ class TaskHours(models.Model):
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     hours = models.DecimalField(max_digits=6, decimal_places=2)
+    # How many entries the hours sum: the hours reports count an expert's entries without
+    # reading them.
+    entries = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-day", "task"]

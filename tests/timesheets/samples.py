@@ -41,6 +41,10 @@ def _report(group):
             "expert": w.expert_a.pk,
             "group": group,
             "page": "1",
+            # The searched filters' text (read when a list is too long to show whole).
+            "organization_q": w.org_a.name,
+            "project_q": w.project_a.name,
+            "expert_q": w.expert_a.email,
         }
 
     return query
@@ -67,6 +71,14 @@ ROUTES = {
     ),
     "timesheets:report": Sample(query=_report("task")),
     "timesheets:export": Sample(query=_report("entry")),
+    # The report filter's search: tenant A's names must not be offered to others.
+    "timesheets:report_choices": Sample(
+        query=lambda w: {
+            "field": "project",
+            "project_q": w.project_a.name,
+            "project": w.project_a.pk,
+        },
+    ),
     # Starting a timer on A's task stops expert A's timer on the milestone first.
     "timesheets:timer_start": Sample(
         kwargs=lambda w: {"pk": w.task_a.pk},

@@ -15,7 +15,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from projects.models import Assignment, Project, Task
+from accounts.models import Membership
+from projects.models import Assignment, Project, Task, TaskHours
 from softwaresupp.dates import monday_of
 from softwaresupp.tenancy import get_visible_or_404
 from timesheets.models import TimeEntry, local_today
@@ -26,6 +27,33 @@ HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 def sum_hours(**filter_kwargs):
     return Coalesce(Sum("hours", **filter_kwargs), Value(ZERO), output_field=HOURS)
+
+
+def hours_visible_to(user):
+    """The hours rollup (``projects.TaskHours``) as ``TimeEntry.objects.visible_to(user)``
+    shows the entries, rule for rule: staff all; an expert their own hours and those of
+    their organizations' projects; customers their organizations' projects'. An entry's
+    organization is its project's (the entry takes it from its task), so the rollup, which
+    has no organization, reaches it through the project: a subquery of the organizations'
+    project ids, or, for an expert (whose rule is an OR), a list read once per request so
+    the OR does not turn into a scan of every row."""
+    rows = TaskHours.objects.order_by()
+    if not user.is_authenticated:
+        return rows.none()
+    if user.sees_everything:
+        return rows
+    memberships = Membership.objects.filter(user=user).order_by().values("organization_id")
+    if not user.is_expert:
+        return rows.filter(
+            project_id__in=Project.objects.filter(organization_id__in=memberships).values("pk")
+        )
+    if not hasattr(user, "_timesheet_project_ids"):
+        user._timesheet_project_ids = list(
+            Project.objects.filter(organization_id__in=memberships).values_list("pk", flat=True)
+        )
+    if not user._timesheet_project_ids:
+        return rows.filter(expert=user)
+    return rows.filter(Q(expert=user) | Q(project_id__in=user._timesheet_project_ids))
 
 
 # --- single entries --------------------------------------------------------------------

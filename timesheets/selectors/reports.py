@@ -1,10 +1,18 @@
 """Reports: hours by project, sprint, expert and task with estimates against actuals.
 
+Every grouping but the entries reads the hours rollup (``projects.TaskHours``: one row per
+task, expert and day, kept equal to the entries by ``timesheets.rollup`` in the same
+transaction as every entry change; ``manage.py rollup_check`` proves it). The rollup holds
+a fraction of the entries' rows, so the reports cost about what a plain ``SUM … GROUP BY``
+over the entries would; the rollup also counts the entries it sums. The "by entry" view
+and its export read the entries themselves: they show them one by one.
+
 Sums, counts and variances are computed by the database; Python only lays the rows out.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -16,12 +24,13 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
+from django.http import Http404
 
 from accounts.models import Organization, User
 from projects.models import Assignment, Project, Sprint, Task
-from timesheets.models import TimeEntry
-from timesheets.selectors.common import HOURS, sum_hours
+from timesheets.models import SettledPeriod, TimeEntry
+from timesheets.selectors.common import HOURS, ZERO, hours_visible_to, sum_hours
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ GROUPS = {
 
 
 def report_entries(*, user, report: ReportFilter, in_range: bool = True):
+    """The time entries of the report (the "by entry" view and its export)."""
     entries = TimeEntry.objects.visible_to(user)
     if report.organization:
         entries = entries.filter(organization=report.organization)
@@ -55,16 +65,97 @@ def report_entries(*, user, report: ReportFilter, in_range: bool = True):
     return entries.filter(day__lte=report.end)
 
 
-def report_summary(*, user, report: ReportFilter) -> dict:
-    """Totals of the range in one query."""
-    return report_entries(user=user, report=report).aggregate(
-        settled=sum_hours(filter=Q(settlement__isnull=False)),
-        hours=sum_hours(),
-        entries=Count("id"),
-        experts=Count("expert", distinct=True),
-        tasks=Count("task", distinct=True),
-        projects=Count("project", distinct=True),
+def report_hours(*, user, report: ReportFilter, in_range: bool = True):
+    """The rollup rows (task × expert × day) of the report: the same entries as
+    ``report_entries``, summed by day; the same visibility (``hours_visible_to``)."""
+    rows = hours_visible_to(user)
+    if report.organization:
+        rows = rows.filter(
+            project_id__in=Project.objects.filter(organization=report.organization).values("pk")
+        )
+    if report.project:
+        rows = rows.filter(project=report.project)
+    if report.expert:
+        rows = rows.filter(expert=report.expert)
+    if in_range:
+        return rows.filter(day__gte=report.start, day__lte=report.end)
+    return rows.filter(day__lte=report.end)
+
+
+def settled_days(report: ReportFilter) -> Q:
+    """The days of the settled periods that meet the range (one short query), adjacent
+    periods merged into one span. An entry is settled exactly when its day lies in a
+    settled period: settling links every entry of the period's days, and none can be added
+    to them or moved onto them afterwards (R-TIMESHEET; ``manage.py rollup_check`` checks
+    it too), so the rollup's hours on those days are the settled hours."""
+    periods = SettledPeriod.objects.filter(
+        starts_on__lte=report.end, ends_on__gte=report.start
+    ).order_by("starts_on")
+    spans: list[list[date]] = []
+    for starts_on, ends_on in periods.values_list("starts_on", "ends_on"):
+        if spans and starts_on <= spans[-1][1] + timedelta(days=1):
+            spans[-1][1] = max(spans[-1][1], ends_on)
+        else:
+            spans.append([starts_on, ends_on])
+    condition = Q(pk__in=[])
+    for starts_on, ends_on in spans:
+        condition |= Q(day__gte=starts_on, day__lte=ends_on)
+    return condition
+
+
+def _coalesced(expression):
+    return Coalesce(expression, ZERO, output_field=HOURS)
+
+
+def report_summary(*, user, report: ReportFilter, group: str | None = None) -> dict:
+    """Totals of the range from the rollup in two passes, without ``COUNT(DISTINCT …)``
+    over its rows:
+
+    - the rows grouped by project and expert (as many groups as people on projects): the
+      hours, the settled hours, the experts and each project's hours are added up from
+      these groups;
+    - the tasks worked in the range (their ids, hashed once) grouped by project: how many
+      per project and the sum of their estimates (the project view's plan).
+
+    The entries are counted from the rollup's counts too (the "by entry" view pages by
+    it)."""
+    rows = report_hours(user=user, report=report)
+    pairs = (
+        rows.values("project_id", "expert_id")
+        .annotate(
+            pair_hours=Sum("hours"),
+            pair_settled=Sum("hours", filter=settled_days(report)),
+            pair_entries=Sum("entries"),
+        )
+        .order_by()
     )
+    hours = settled = ZERO
+    entries, experts, project_hours = 0, set(), {}
+    for pair in pairs:
+        hours += pair["pair_hours"]
+        entries += pair["pair_entries"]
+        settled += pair["pair_settled"] or ZERO
+        experts.add(pair["expert_id"])
+        project = pair["project_id"]
+        project_hours[project] = project_hours.get(project, ZERO) + pair["pair_hours"]
+    worked = (
+        Task.objects.filter(pk__in=rows.values("task_id").distinct())
+        .values("project_id")
+        .annotate(worked=Count("pk"), estimate=Sum("estimate_hours"))
+        .order_by()
+    )
+    project_plans = {plan["project_id"]: plan for plan in worked}
+    summary = {
+        "hours": hours,
+        "settled": settled,
+        "experts": len(experts),
+        "projects": len(project_hours),
+        "tasks": sum(plan["worked"] for plan in project_plans.values()),
+        "project_hours": project_hours,
+        "project_plans": project_plans,
+        "entries": entries,
+    }
+    return summary
 
 
 def _variance(actual, estimate):
@@ -80,38 +171,34 @@ def report_rows(*, user, report: ReportFilter, group: str):
       tasks up to the range's end.
     - sprint: estimates of the tasks planned in that week's sprint; actual = the week's hours.
 
-    Project and sprint rows get their estimates from ``report_plans()``/``with_plans()``.
+    Every grouping but the entries reads the rollup. Project rows get ``actual`` from
+    ``report_hours_before()``, project and sprint rows their estimates from
+    ``report_plans()``/``with_plans()`` (in ``report_table()``).
     """
-    in_range = report_entries(user=user, report=report)
-    to_date = report_entries(user=user, report=report, in_range=False).filter(
-        Exists(in_range.filter(task_id=OuterRef("task_id")))
-    )
+    in_range = report_hours(user=user, report=report)
+    to_date = report_hours(user=user, report=report, in_range=False)
     range_hours = sum_hours(filter=Q(day__gte=report.start))
 
     # Rows are grouped by integer ids alone and their names read with MIN() (one value per
-    # group): the database hashes a few thousand groups instead of sorting every entry by
-    # text, then sorts only the grouped rows by name. The organization's name is reached
-    # through the project: joined on the entry's own organization_id, which a customer's
-    # filter pins, PostgreSQL underestimates the rows and picks a nested loop 10x slower.
+    # group): the database hashes a few thousand groups instead of sorting every row by
+    # text, then sorts only the grouped rows by name.
     project_labels = {
         "project_name": Min("project__name"),
         "organization_name": Min("project__organization__name"),
     }
     if group == "project":
-        # The estimates come from ``report_plans()``: a correlated subquery here would be
-        # evaluated once per entry.
+        # The range's hours; ``actual`` (all hours to date on the tasks worked in the
+        # range) is those plus the hours before the range on the same tasks, added by
+        # ``report_table()`` from ``report_hours_before()``: no second pass over the range.
+        # The estimates come from ``report_plans()``.
         return (
-            to_date.values("project_id")
-            .annotate(
-                # ``actual`` first: once ``hours`` names the range's sum, Sum("hours")
-                # would mean that annotation rather than the column.
-                actual=sum_hours(),
-                hours=range_hours,
-                **project_labels,
-            )
+            in_range.values("project_id")
+            .annotate(hours=sum_hours(), **project_labels)
             .order_by("organization_name", "project_name", "project_id")
         )
     if group == "task":
+        # A task is in the report when it has hours in the range: every rollup row has
+        # hours (> 0), so that is a range sum above zero, kept in the same pass.
         return (
             to_date.values("task_id")
             .annotate(
@@ -123,12 +210,13 @@ def report_rows(*, user, report: ReportFilter, group: str):
                 project_id=Min("project_id"),
                 **project_labels,
             )
+            .filter(hours__gt=0)
             .annotate(variance=_variance(F("actual"), F("estimate")))
             .order_by("organization_name", "project_name", "title", "task_id")
         )
     if group == "sprint":
         # The week's plan (its sprint's goal and estimates) comes from ``report_plans()``:
-        # a subquery on the week here would drag the entry's day into the GROUP BY.
+        # a subquery on the week here would drag the day into the GROUP BY.
         return (
             in_range.annotate(week=TruncWeek("day"))
             .values("project_id", "week")
@@ -142,7 +230,7 @@ def report_rows(*, user, report: ReportFilter, group: str):
                 hours=sum_hours(),
                 tasks=Count("task", distinct=True),
                 days=Count("day", distinct=True),
-                entries=Count("id"),
+                entries=Sum("entries"),
                 first_name=Min("expert__first_name"),
                 last_name=Min("expert__last_name"),
                 email=Min("expert__email"),
@@ -150,22 +238,40 @@ def report_rows(*, user, report: ReportFilter, group: str):
             .order_by("-hours", "email")
         )
     if group == "entry":
-        return in_range.values(
-            "id",
-            "day",
-            "hours",
-            "description",
-            "settlement_id",
-            "expert_id",
-            "task_id",
-            first_name=F("expert__first_name"),
-            last_name=F("expert__last_name"),
-            email=F("expert__email"),
-            title=F("task__title"),
-            project_name=F("project__name"),
-            organization_name=F("organization__name"),
-        ).order_by("-day", "-id")
+        return (
+            report_entries(user=user, report=report)
+            .values(
+                "id",
+                "day",
+                "hours",
+                "description",
+                "settlement_id",
+                "expert_id",
+                "task_id",
+                first_name=F("expert__first_name"),
+                last_name=F("expert__last_name"),
+                email=F("expert__email"),
+                title=F("task__title"),
+                project_name=F("project__name"),
+                organization_name=F("organization__name"),
+            )
+            .order_by("-day", "-id")
+        )
     raise ValueError(f"Unknown report grouping {group!r}")
+
+
+def report_hours_before(*, user, report: ReportFilter) -> dict[int, Decimal]:
+    """Per project, the hours before the range on the tasks worked in it: with the range's
+    own hours, all hours to date on those tasks. Reads the rows before the range only."""
+    worked = report_hours(user=user, report=report).values("task_id").distinct()
+    before = report_hours(user=user, report=report, in_range=False).filter(
+        day__lt=report.start, task_id__in=worked
+    )
+    return dict(
+        before.values("project_id")
+        .annotate(before=Sum("hours"))
+        .values_list("project_id", "before")
+    )
 
 
 class CountedRows:
@@ -185,6 +291,8 @@ class CountedRows:
 def report_table(*, user, report: ReportFilter, group: str, summary: dict):
     """The report's rows: for tasks and entries, rows to page or stream, counted by the
     summary; for the bounded groupings, a list with the plans merged in."""
+    if group == "project":
+        return report_project_table(user=user, report=report, summary=summary)
     rows = report_rows(user=user, report=report, group=group)
     if group == "task":
         return CountedRows(rows, summary["tasks"])
@@ -193,6 +301,29 @@ def report_table(*, user, report: ReportFilter, group: str, summary: dict):
     rows = list(rows)
     plans = report_plans(user=user, report=report, group=group, rows=rows)
     return list(with_plans(rows, group=group, plans=plans))
+
+
+def report_project_table(*, user, report: ReportFilter, summary: dict) -> list:
+    """The project rows from the summary's groups (hours and plans), their names (one
+    query by id) and the hours before the range on their worked tasks: no pass over the
+    range's rows beyond the summary's."""
+    project_hours = summary["project_hours"]
+    names = Project.objects.filter(pk__in=project_hours).values_list(
+        "pk", "name", "organization__name"
+    )
+    before = report_hours_before(user=user, report=report)
+    rows = [
+        {
+            "project_id": pk,
+            "project_name": name,
+            "organization_name": organization,
+            "hours": project_hours[pk],
+            "actual": project_hours[pk] + before.get(pk, ZERO),
+        }
+        for pk, name, organization in names
+    ]
+    rows.sort(key=lambda row: (row["organization_name"], row["project_name"], row["project_id"]))
+    return list(with_plans(rows, group="project", plans=summary["project_plans"]))
 
 
 def report_plans(*, user, report: ReportFilter, group: str, rows: list) -> dict | None:
@@ -206,10 +337,9 @@ def report_plans(*, user, report: ReportFilter, group: str, rows: list) -> dict 
         return None
     project_ids = {row["project_id"] for row in rows}
     if group == "project":
-        worked = report_entries(user=user, report=report).filter(task=OuterRef("pk"))
+        worked = report_hours(user=user, report=report).values("task_id")
         estimates = (
-            Task.objects.filter(project_id__in=project_ids)
-            .filter(Exists(worked))
+            Task.objects.filter(project_id__in=project_ids, pk__in=worked)
             .values("project_id")
             .annotate(estimate=Sum("estimate_hours"))
             .order_by()
@@ -277,3 +407,42 @@ def report_experts(*, user):
 
 def report_organizations(*, user):
     return Organization.objects.visible_to(user).order_by("name")
+
+
+SEARCH_MATCHES = 20
+SEARCHED_FIELDS = {
+    "organization": ("name",),
+    "project": ("name", "organization__name"),
+    "expert": ("first_name", "last_name", "email"),
+}
+
+
+def report_choices(*, user, field: str):
+    """The choices of one report filter: what the user may see (404 for another field)."""
+    choices = {
+        "organization": report_organizations,
+        "project": report_projects,
+        "expert": report_experts,
+    }
+    if field not in choices:
+        raise Http404("No such filter.")
+    return choices[field](user=user)
+
+
+def report_choice_list(queryset, *, field: str, text: str, chosen: int | None):
+    """A searched filter's short list, in one query: the chosen value (if the user may see
+    it) and the first ``SEARCH_MATCHES`` choices whose names or emails contain every typed
+    word, case-insensitive."""
+    wanted = Q(pk=chosen) if chosen is not None else Q(pk__in=[])
+    words = text.split()[:4]
+    if words:
+        matches = queryset
+        for word in words:
+            any_field = Q()
+            for name in SEARCHED_FIELDS[field]:
+                any_field |= Q(**{f"{name}__icontains": word})
+            matches = matches.filter(any_field)
+        wanted |= Q(pk__in=matches.values("pk")[:SEARCH_MATCHES])
+    elif chosen is None:
+        return queryset.none()
+    return queryset.filter(wanted)

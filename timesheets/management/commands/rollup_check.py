@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from timesheets.models import format_hours
-from timesheets.rollup import rollup_differences, rollup_rebuild
+from timesheets.rollup import rollup_differences, rollup_rebuild, settled_mismatches
 
 SHOWN = 20
 
@@ -18,14 +18,24 @@ class Command(BaseCommand):
     def handle(self, *args, repair=False, **options):
         if repair:
             rollup_rebuild()
+        mismatched = settled_mismatches()
+        if mismatched:
+            raise CommandError(
+                f"{mismatched} time entries disagree with the settled periods (settled "
+                "outside their period, or unsettled on a settled day): the reports' settled "
+                "hours would differ."
+            )
         differences = rollup_differences()
         if not differences:
             self.stdout.write(self.style.SUCCESS("The hours rollup equals the time entries."))
             return
         for task, expert, day, rollup, entries in differences[:SHOWN]:
+            rollup_hours, rollup_count = rollup or (0, 0)
+            entries_hours, entries_count = entries or (0, 0)
             self.stderr.write(
                 f"task {task} · expert {expert} · {day}: "
-                f"rollup {format_hours(rollup or 0)} h, entries {format_hours(entries or 0)} h"
+                f"rollup {format_hours(rollup_hours)} h in {rollup_count} entries, "
+                f"entries {format_hours(entries_hours)} h in {entries_count}"
             )
         places = f"{len(differences)} place" + ("s" if len(differences) > 1 else "")
         raise CommandError(f"The hours rollup differs from the time entries in {places}.")

@@ -111,10 +111,9 @@ def _lock_posting(posting: Posting) -> Posting:
     return Posting.objects.select_for_update().get(pk=posting.pk)
 
 
-def _check_offer_rate(expert, hourly_rate) -> None:
+def _check_offer_rate(expert, profile, hourly_rate) -> None:
     """R-RATE-MIN: an offer is the customer's rate, so it is never under the region's
     minimum nor under the expert's own rate."""
-    profile = expert.expert_profile
     minimum = region_minimum(profile.region)
     if hourly_rate < minimum:
         raise ValidationError(
@@ -134,7 +133,8 @@ def _check_offer_rate(expert, hourly_rate) -> None:
 def offer_send(*, actor, posting: Posting, **fields) -> Offer:
     """R-MATCH: an onboarded expert sends (or edits) their one offer while the posting is
     open; a withdrawn offer may be sent again."""
-    profile = getattr(actor, "expert_profile", None)
+    # Read fresh, not the relation cached on ``actor``: onboarding may have just changed.
+    profile = ExpertProfile.objects.filter(user=actor).first()
     if profile is None:
         raise PermissionDenied("Only experts of the network send offers.")
     if refusal := profile.onboarding_refusal():
@@ -143,7 +143,7 @@ def offer_send(*, actor, posting: Posting, **fields) -> Offer:
     if not posting.is_open:
         raise ValidationError("The customer has already decided; offers are closed.")
     fields = {k: v for k, v in fields.items() if k in OFFER_FIELDS}
-    _check_offer_rate(actor, fields.get("hourly_rate") or 0)
+    _check_offer_rate(actor, profile, fields.get("hourly_rate") or 0)
     offer = Offer.objects.select_for_update().filter(posting=posting, expert=actor).first()
     if offer is None:
         offer = Offer(

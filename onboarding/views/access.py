@@ -12,6 +12,7 @@ from onboarding.forms import StakeholderForm, ToolForm
 from onboarding.models import Stakeholder, ToolAccess
 from onboarding.services import stakeholder_add, stakeholder_validate, tool_advance, tool_request
 from onboarding.services.access import is_assigned_expert, is_member
+from projects.models import Assignment, Project
 from softwaresupp.forms import apply_validation_error
 from softwaresupp.http import post_required_after_lookup
 from softwaresupp.tenancy import get_visible_or_404
@@ -30,6 +31,11 @@ def _page(request, organization, *, stakeholder_form=None, tool_form=None):
             "stakeholder_form": stakeholder_form or StakeholderForm(),
             "tool_form": tool_form or ToolForm(),
             "support_email": settings.SUPPORT_EMAIL,
+            # Where an assigned expert may ask for a login (R-SECRET).
+            "expert_projects": Project.objects.filter(
+                organization=organization,
+                pk__in=Assignment.objects.current().filter(expert=user).values("project_id"),
+            ),
         },
     )
 

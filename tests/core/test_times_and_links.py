@@ -185,6 +185,8 @@ class TestServedAddress:
     ):
         monkeypatch.delenv("SITE_URL", raising=False)
         settings.SITE_URL = "http://127.0.0.1:8000"
+        # On PostgreSQL start refuses the public development keys (tested elsewhere).
+        monkeypatch.setattr(start, "development_keys_in_use", lambda: [])
         children = {}
         monkeypatch.setattr(
             start.Command,

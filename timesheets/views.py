@@ -25,6 +25,7 @@ from timesheets.selectors import GROUPS
 from timesheets.selectors.grid import rows_to_copy
 
 REPORT_PAGE_SIZE = 100
+SEARCH_PARAMS = ("organization_q", "project_q", "expert_q")
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -325,6 +326,8 @@ def report(request):
     page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for typed in SEARCH_PARAMS:  # a filter's typed search is not part of the report
+        query.pop(typed, None)
     query.pop("group", None)
     ranges = []
     for label, start, end in form.quick_ranges():
@@ -335,6 +338,8 @@ def report(request):
         ranges.append((label, ranged.urlencode(), active))
     export_query = request.GET.copy()
     export_query.pop("page", None)
+    for typed in SEARCH_PARAMS:
+        export_query.pop(typed, None)
     export_query["start"] = report_filter.start.isoformat()
     export_query["end"] = report_filter.end.isoformat()
     export_query["group"] = group

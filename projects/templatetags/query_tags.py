@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from projects.models import Query
 from projects.models.queries import WARN_BEFORE_DEADLINE
@@ -70,3 +71,25 @@ def query_deadline(query):
     else:
         css = "text-bg-light border"
     return {"due": due, "left": left, "overdue": left <= timedelta(0), "what": what, "css": css}
+
+
+# The alert job's digests list up to 50 queries per message, each with two times, in the
+# text and the HTML part: Django's ``date`` filter costs tens of microseconds a call, which
+# made a wave of 10,000 alerts spend most of its second formatting. These two give the same
+# text as ``date:"H:i T"`` and ``date:"j M, H:i T"`` (tested side by side) by strftime.
+
+
+@register.filter(expects_localtime=True)
+def clock(value) -> str:
+    """``14:05 CET``: the time and zone of an aware datetime, in the current time zone."""
+    if not value:
+        return ""
+    return f"{value:%H:%M} {value.tzname() or ''}".rstrip()
+
+
+@register.filter(expects_localtime=True)
+def day_clock(value) -> str:
+    """``3 Mar, 14:05 CET``."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS_3[value.month].title()}, {clock(value)}"

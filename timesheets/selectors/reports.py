@@ -263,9 +263,11 @@ def report_rows(*, user, report: ReportFilter, group: str):
 def report_hours_before(*, user, report: ReportFilter) -> dict[int, Decimal]:
     """Per project, the hours before the range on the tasks worked in it: with the range's
     own hours, all hours to date on those tasks. Reads the rows before the range only."""
-    worked = report_hours(user=user, report=report).values("task_id").distinct()
+    # EXISTS, so a range with little or nothing before it probes the task's rows in the
+    # range by index rather than hashing every task of the range first.
+    worked = report_hours(user=user, report=report).filter(task_id=OuterRef("task_id"))
     before = report_hours(user=user, report=report, in_range=False).filter(
-        day__lt=report.start, task_id__in=worked
+        Exists(worked), day__lt=report.start
     )
     return dict(
         before.values("project_id")

@@ -32,10 +32,13 @@ class Command(BaseCommand):
         for task, expert, day, rollup, entries in differences[:SHOWN]:
             rollup_hours, rollup_count = rollup or (0, 0)
             entries_hours, entries_count = entries or (0, 0)
+            counts = ""
+            if rollup_count != entries_count:
+                counts = f" ({rollup_count} entries counted, {entries_count} logged)"
             self.stderr.write(
                 f"task {task} · expert {expert} · {day}: "
-                f"rollup {format_hours(rollup_hours)} h in {rollup_count} entries, "
-                f"entries {format_hours(entries_hours)} h in {entries_count}"
+                f"rollup {format_hours(rollup_hours)} h, entries {format_hours(entries_hours)} h"
+                f"{counts}"
             )
         places = f"{len(differences)} place" + ("s" if len(differences) > 1 else "")
         raise CommandError(f"The hours rollup differs from the time entries in {places}.")

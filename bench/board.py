@@ -1,6 +1,6 @@
 """Throughput of the board page (300 tasks) against ``/healthz`` on the same server.
 
-    uv run python bench/board.py [--tasks 300] [--requests 300] [--concurrency 2]
+    uv run python bench/board.py [--tasks 300] [--requests 300] [--concurrency 2] [--rounds 6]
 
 It needs PostgreSQL and Redis on 127.0.0.1. It (re)creates the database ``ss_board_bench``
 with tables made from the models (no migrations: ``MIGRATION_MODULES`` is switched off, as
@@ -8,9 +8,10 @@ the test runner does), fills one project's board with ``--tasks`` tasks spread o
 week's columns and the backlog (a third with hours logged, some in releases), signs an
 expert in, and starts gunicorn on 127.0.0.1:8101 (2 sync workers, embedded settings with
 Redis as cache and broker). From this process it then sends a bounded number of requests
-per URL from ``--concurrency`` threads, after a warm-up, and prints requests per second for
-``/healthz`` and for the board, their ratio, latency percentiles, the page size and the
-board's query count. The server is stopped and the database dropped at the end.
+per URL from ``--concurrency`` threads, after a warm-up, in interleaved rounds (``/healthz``,
+board, ``/healthz``, board …) so a busy machine slows both, and prints requests per second
+for each (min and median of the rounds), their ratio, latency percentiles, the page size and
+the board's query count. The server is stopped and the database dropped at the end.
 """
 
 import argparse
@@ -27,13 +28,17 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "ss_board_bench"
-PORT = 8101
+sys.path.insert(0, str(ROOT / "bench"))
+from interleave import load_average  # noqa: E402
+
+# BENCH_DB, BENCH_PORT and BENCH_REDIS_URL let several people bench at once.
+DATABASE = os.environ.get("BENCH_DB", "ss_board_bench")
+PORT = int(os.environ.get("BENCH_PORT", "8101"))
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "softwaresupp.settings.local",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-    "REDIS_URL": "redis://127.0.0.1:6379/2",
-    "CACHE_KEY_PREFIX": "board-bench",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    "CACHE_KEY_PREFIX": f"board-bench-{DATABASE}",
     "VAR_DIR": "/tmp/board-bench-var",
     "DJANGO_DEBUG": "false",
     "LOG_LEVEL": "WARNING",
@@ -192,8 +197,8 @@ def _get(url: str, cookie: str) -> tuple[float, int]:
     return time.perf_counter() - started, size
 
 
-def measure(url: str, cookie: str, requests: int, concurrency: int) -> dict:
-    for _ in range(10):  # warm-up: connections, template caches, worker imports
+def measure(url: str, cookie: str, requests: int, concurrency: int, warm: bool = True) -> dict:
+    for _ in range(10 if warm else 0):  # warm-up: connections, template caches, imports
         _get(url, cookie)
     latencies, lock = [], threading.Lock()
 
@@ -213,7 +218,31 @@ def measure(url: str, cookie: str, requests: int, concurrency: int) -> dict:
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
         "bytes": sizes[-1],
+        "latencies": latencies,
     }
+
+
+def interleaved(urls: dict, requests: int, concurrency: int, rounds: int) -> dict:
+    """Rounds of (each URL in turn, ``requests / rounds`` requests each): A, B, A, B … so
+    a busy machine slows both. Per URL: requests per second of each round (min, median)
+    and latency percentiles over all rounds."""
+    for url, cookie in urls.values():
+        measure(url, cookie, 10, concurrency)  # warm-up
+    per_round = max(1, requests // rounds)
+    results = {name: {"rps": [], "latencies": []} for name in urls}
+    for _ in range(rounds):
+        for name, (url, cookie) in urls.items():
+            batch = measure(url, cookie, per_round, concurrency, warm=False)
+            results[name]["rps"].append(batch["rps"])
+            results[name]["latencies"] += batch["latencies"]
+            results[name]["bytes"] = batch["bytes"]
+    for result in results.values():
+        latencies = sorted(result["latencies"])
+        result["p50_ms"] = 1000 * statistics.median(latencies)
+        result["p95_ms"] = 1000 * latencies[int(0.95 * (len(latencies) - 1))]
+        result["rps_min"] = min(result["rps"])
+        result["rps_median"] = statistics.median(result["rps"])
+    return results
 
 
 def main() -> None:
@@ -221,6 +250,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=300)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per URL")
     args = parser.parse_args()
 
     os.environ.update(ENVIRONMENT)
@@ -237,25 +267,37 @@ def main() -> None:
     server = start_server({**os.environ})
     try:
         base = f"http://127.0.0.1:{PORT}"
-        health = measure(f"{base}/healthz", "", args.requests, args.concurrency)
-        board = measure(
-            f"{base}{project.get_absolute_url()}", cookie, args.requests, args.concurrency
+        print(f"{load_average()} before the measurements")
+        results = interleaved(
+            {
+                "/healthz": (f"{base}/healthz", ""),
+                "board": (f"{base}{project.get_absolute_url()}", cookie),
+            },
+            args.requests,
+            args.concurrency,
+            args.rounds,
         )
     finally:
         stop_server(server)
         _admin_sql(f"DROP DATABASE IF EXISTS {DATABASE}")
 
+    board = results["board"]
     print(f"board: {args.tasks} tasks, {queries} queries per page, {board['bytes'] / 1024:.0f} KiB")
     print(
-        f"requests: {args.requests} per URL, {args.concurrency} client threads, "
-        "gunicorn 2 sync workers"
+        f"requests: {args.requests} per URL in {args.rounds} interleaved rounds, "
+        f"{args.concurrency} client threads, gunicorn 2 sync workers"
     )
-    for name, row in (("/healthz", health), ("board", board)):
+    for name, row in results.items():
         print(
-            f"{name:>9}: {row['rps']:7.1f} req/s   p50 {row['p50_ms']:6.1f} ms   "
-            f"p95 {row['p95_ms']:6.1f} ms"
+            f"{name:>9}: {row['rps_median']:7.1f} req/s median, {row['rps_min']:7.1f} min   "
+            f"p50 {row['p50_ms']:6.1f} ms   p95 {row['p95_ms']:6.1f} ms"
         )
-    print(f"ratio board/healthz: {board['rps'] / health['rps']:.3f}")
+    health = results["/healthz"]
+    print(
+        f"ratio board/healthz: {board['rps_median'] / health['rps_median']:.3f} (medians), "
+        f"{board['rps_min'] / health['rps_min']:.3f} (mins)"
+    )
+    print(f"{load_average()} after the measurements")
 
 
 if __name__ == "__main__":

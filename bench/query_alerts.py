@@ -7,10 +7,14 @@ Django's test machinery (``test_<name>``, tables made from the models, no migrat
 it with open queries on 100 projects with 2 experts each, times the job in four situations,
 prints the figures and drops the database. The times include rendering every alert and
 writing it to the outbox, not relaying it (another task's work).
+
+Each situation is timed beside its baseline in the same run, interleaved (job, baseline,
+job, baseline …; ``bench/interleave.py``): the baseline replays the SQL statements the job
+ran, as raw SQL from the same state, so it is what the database alone costs and the ratio
+is what Python (reading rows, rendering, building the messages) adds to it.
 """
 
 import os
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -33,6 +37,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 from django.utils import timezone  # noqa: E402
+from interleave import load_average, seconds, summary  # noqa: E402
 
 OPEN_QUERIES = int(os.environ.get("BENCH_OPEN_QUERIES", "10000"))
 PROJECTS = 100
@@ -98,7 +103,26 @@ def timed_run():
         started = time.perf_counter()
         counts = query_alerts_send()
         elapsed = time.perf_counter() - started
-    return elapsed, len(captured.captured_queries), counts, OutboxMessage.objects.count()
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    return elapsed, statements, counts, OutboxMessage.objects.count()
+
+
+def replay(statements: list[str]) -> float:
+    """The job's statements as raw SQL, from the same state (the outbox emptied first)."""
+    from softwaresupp.models import OutboxMessage
+
+    OutboxMessage.objects.all().delete()
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        for statement in statements:
+            cursor.execute(statement)
+            if cursor.description:  # rows are read, as the job reads them
+                cursor.fetchall()
+        return time.perf_counter() - started
 
 
 def main():
@@ -108,26 +132,37 @@ def main():
     try:
         build(timezone.now())
         print(f"{connection.vendor}, {OPEN_QUERIES:,} open queries on {PROJECTS} projects")
-        print(f"{'situation':<44} {'median s':>9} {'SQL':>4} {'alerted':>8} {'emails':>7}")
+        print(f"{load_average()} before the measurements")
+        print(
+            "| situation | job min | job median | its SQL replayed: min | median "
+            "| ratio (medians) | SQL | alerted | emails |"
+        )
+        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
         situations = [
             ("nothing due (deadlines 50 min away)", 50),
             ("all due a warning at once (10 min left)", 10),
             ("all past the hour at once (breach)", -1),
+            ("all alerted already (the next minute's run)", None),
         ]
         for label, minutes in situations:
-            times = []
+            jobs, replays = [], []
             for _ in range(RUNS):
-                shift_deadlines(minutes)
-                elapsed, sql, counts, emails = timed_run()
-                times.append(elapsed)
+                if minutes is not None:
+                    shift_deadlines(minutes)
+                elapsed, statements, counts, emails = timed_run()
+                jobs.append(elapsed)
+                if minutes is not None:
+                    shift_deadlines(minutes)
+                replays.append(replay(statements))
+            result = summary(jobs, replays)
             alerted = counts["warned"] + counts["breached"]
-            print(f"{label:<44} {statistics.median(times):>9.3f} {sql:>4} {alerted:>8} {emails:>7}")
-        times = []
-        for _ in range(RUNS):
-            elapsed, sql, counts, emails = timed_run()
-            times.append(elapsed)
-        label = "all alerted already (the next minute's run)"
-        print(f"{label:<44} {statistics.median(times):>9.3f} {sql:>4} {0:>8} {emails:>7}")
+            print(
+                f"| {label} | {seconds(result['min'])} | {seconds(result['median'])} "
+                f"| {seconds(result['base_min'])} | {seconds(result['base_median'])} "
+                f"| {result['ratio']:.1f} | {len(statements)} | {alerted:,} | {emails} |",
+                flush=True,
+            )
+        print(f"{load_average()} after the measurements")
     finally:
         teardown_databases(old_config, verbosity=0)
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from projects.models import Task
 from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
 from timesheets import services
-from timesheets.models import Reminder, SettledPeriod, TimeEntry
+from timesheets.models import Reminder, RunningTimer, SettledPeriod, TimeEntry
 
 
 @admin.register(TimeEntry)
@@ -95,3 +95,12 @@ class SettledPeriodAdmin(AppendOnlyAdmin):
     list_filter = ["settled_at"]
     search_fields = ["starts_on", "ends_on"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(RunningTimer)
+class RunningTimerAdmin(ViewOnlyAdmin):
+    """Read-only: experts start and stop their timer; stopping logs through the services."""
+
+    list_display = ["expert", "task", "started_at"]
+    list_select_related = ["expert", "task"]
+    search_fields = ["expert__email", "task__title"]

@@ -30,6 +30,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -220,7 +221,8 @@ def period_invoice(*, starts_on: date) -> list[Invoice]:
     """Invoice every organization with settled hours in the period starting ``starts_on``
     that has no invoice for it yet; returns the invoices issued now. Run twice or late, it
     issues nothing more. An organization whose hours lack a customer rate is skipped (and
-    logged) and invoiced by a later run once the rate is set; the others go ahead."""
+    logged, staff alerted once) and invoiced by a later run once the rate is set; the others
+    go ahead."""
     settlement = Settlement.objects.select_related("period").filter(starts_on=starts_on).first()
     if settlement is None:
         raise ValidationError(f"The period starting {starts_on} is not settled yet.")
@@ -239,10 +241,27 @@ def period_invoice(*, starts_on: date) -> list[Invoice]:
             invoice, issued_now = _issue(organization, period, hours)
         except ValidationError as error:
             logger.warning("Invoice for %s, %s not issued: %s", organization, period, error)
+            _alert_held(organization, period, error)
             continue
         if issued_now:  # not by another worker since the organizations were read
             issued.append(invoice)
     return issued
+
+
+def _alert_held(organization: Organization, period: SettledPeriod, error) -> None:
+    """Staff learn once (the key) that an organization's hours wait for a customer rate:
+    unbilled hours are money not yet asked for."""
+    notify(
+        template="invoice_held",
+        recipients=[settings.STAFF_ALERT_EMAIL] if settings.STAFF_ALERT_EMAIL else [],
+        context={
+            "organization": organization,
+            "period": period,
+            "reason": " ".join(error.messages),
+            "admin_url": absolute_url("/admin/payments/assignmentrate/"),
+        },
+        key=f"invoice_held:{organization.pk}:{period.pk}",
+    )
 
 
 def invoices_run() -> int:

@@ -266,6 +266,9 @@ def test_hours_without_a_customer_rate_hold_back_only_their_organization():
 
     (invoice,) = period_invoice(starts_on=STARTS_ON)
     assert invoice.organization == priced.organization
+    period_invoice(starts_on=STARTS_ON)  # the next day's run: staff are not told twice
+    (alert,) = OutboxMessage.objects.filter(template="invoice_held")
+    assert unpriced.organization.name in alert.subject and "no customer rate" in alert.text
 
     customer_rate_from(unpriced, "70.00", unpriced.starts_on)  # the first rate may start then
     (late,) = period_invoice(starts_on=STARTS_ON)

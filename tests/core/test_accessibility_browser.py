@@ -33,6 +33,30 @@ AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "axe"
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 ROLES = ("owner", "member", "expert", "staff")
+# How far the page scrolls sideways, and the outermost element reaching past the viewport
+# (what to fix).
+OVERFLOW = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const by = root.scrollWidth - width;
+  let widest = "";
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  if (by > 0) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.getBoundingClientRect();
+      if (box.right > width + 1 && !clipped(el)) {
+        widest = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+          + "." + [...el.classList].join(".") + " right=" + Math.round(box.right);
+        break;
+      }
+    }
+  }
+  return {by, widest};
+}"""
 
 
 def _world():
@@ -151,14 +175,15 @@ def test_each_main_page_is_axe_clean_without_overflow_at_both_sizes(role, live_s
                 " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')"
                 " + ' :: ' + (n.failureSummary || '').slice(0, 160))}))"
             )
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = page.evaluate(OVERFLOW)
             slug = name.replace(" ", "-")
             page.screenshot(path=str(ARTIFACTS / f"{role}-{size}-{slug}.png"), full_page=True)
             for violation in violations:
                 problems.append(f"{size} {name}: {json.dumps(violation)}")
-            if overflow > 0:
-                problems.append(f"{size} {name}: the page scrolls sideways by {overflow}px")
+            if overflow["by"] > 0:
+                problems.append(
+                    f"{size} {name}: the page scrolls sideways by {overflow['by']}px"
+                    f" ({overflow['widest']})"
+                )
         context.close()
     assert problems == [], "\n".join(problems)

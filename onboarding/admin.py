@@ -33,6 +33,7 @@ class OfferAdmin(ViewOnlyAdmin):
 @admin.register(Stakeholder)
 class StakeholderAdmin(ViewOnlyAdmin):
     list_display = ["name", "role", "organization", "email", "validated_at"]
+    list_filter = [("validated_at", admin.EmptyFieldListFilter), "organization"]
     search_fields = ["name", "email", "organization__name"]
     list_select_related = ["organization"]
 
@@ -41,6 +42,7 @@ class StakeholderAdmin(ViewOnlyAdmin):
 class ToolAccessAdmin(ViewOnlyAdmin):
     list_display = ["name", "organization", "method", "state", "verified_at"]
     list_filter = ["method", "state"]
+    search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
 
 
@@ -50,6 +52,7 @@ class CredentialAdmin(ViewOnlyAdmin):
     after re-authenticating, and the reveal is logged."""
 
     list_display = ["label", "organization", "project", "secret_changed_on", "deleted_at"]
+    list_filter = [("deleted_at", admin.EmptyFieldListFilter), "organization"]
     list_select_related = ["organization", "project"]
     search_fields = ["label", "organization__name"]
     exclude = ["secret_encrypted"]
@@ -59,5 +62,6 @@ class CredentialAdmin(ViewOnlyAdmin):
 class CredentialRequestAdmin(ViewOnlyAdmin):
     list_display = ["label", "project", "requested_by", "status", "created_at"]
     list_filter = ["status"]
+    search_fields = ["label", "project__name", "requested_by__email"]
     list_select_related = ["project", "requested_by"]
     exclude = ["token"]

@@ -113,10 +113,11 @@ def test_seed_demo_is_idempotent():
     assert [
         model.objects.count() for model in (User, Organization, Membership, ExpertProfile)
     ] == counts
-    assert counts[1] == 2 and counts[3] == 3
+    # Three working experts and four at onboarding stages (onboarding's demo).
+    assert counts[1] == 2 and counts[3] == 7
     assert User.objects.filter(is_staff=True).count() == 1
     regions = set(ExpertProfile.objects.values_list("region", flat=True))
-    assert len(regions) == 3
+    assert len(regions) == 4
     # Every organization has members, every demo login works.
     assert all(org.memberships.exists() for org in Organization.objects.all())
     assert User.objects.get(email="anna@acme.example").check_password("SoftwareSupp-demo-1")

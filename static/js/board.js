@@ -11,6 +11,7 @@
 
   var PANELS_KEY = "board-panels-open";
   var toastTimer = null;
+  var opener = null; // the card title that opened the side panel, focused again on close
 
   function filterValues() {
     var values = {};
@@ -92,6 +93,8 @@
     aside.hidden = true;
     aside.innerHTML = "";
     document.body.classList.remove("has-task-panel");
+    if (opener && opener.isConnected) { opener.focus(); }
+    opener = null;
   }
 
   document.addEventListener("click", function (event) {
@@ -100,6 +103,7 @@
     }
     var title = event.target.closest && event.target.closest(".board-card-title");
     if (title && openPanel(title.getAttribute("href"))) {
+      opener = title;
       event.preventDefault();
       return;
     }

@@ -2,8 +2,10 @@
 it from "To do" to "In progress"; after a reload it is still there."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import Membership
@@ -135,6 +137,9 @@ def test_a_card_drags_by_its_title_and_the_board_says_what_happened(live_server,
     expect(_card(page, "in_progress", "Alert rules")).to_be_visible()
     expect(page.get_by_test_id("board-toast")).to_contain_text("is now in In progress")
     assert page.url.endswith(project.get_absolute_url())
+    artifacts = Path(settings.BASE_DIR) / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "board-1366.png"))
     assert Task.objects.get(title="Alert rules").status == "in_progress"
 
 

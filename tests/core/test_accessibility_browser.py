@@ -24,7 +24,12 @@ from tests.factories.accounts import (
     expert,
     login_verified_staff,
 )
-from tests.factories.projects import ProjectFactory, TaskCommentFactory, TaskFactory
+from tests.factories.projects import (
+    ProjectFactory,
+    TaskCommentFactory,
+    TaskFactory,
+    current_sprint,
+)
 from tests.factories.timesheets import TimeEntryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,8 +75,9 @@ def _world():
     Assignment.objects.create(
         project=project, expert=lead, role=Assignment.Role.LEAD, starts_on=date(2025, 1, 1)
     )
+    sprint = current_sprint(project)
     tasks = [
-        TaskFactory(project=project, title=title, status=status, assignee=lead)
+        TaskFactory(project=project, sprint=sprint, title=title, status=status, assignee=lead)
         for title, status in (
             ("Export the orders as CSV", Task.Status.TODO),
             ("Fix the arm's night stop", Task.Status.IN_PROGRESS),

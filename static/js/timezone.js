@@ -3,7 +3,9 @@
 // Without JavaScript the list still works: common zones first, then by area.
 (function () {
   function setUp(select) {
-    if (select.hasAttribute("data-tz-detect")) {
+    // Only while the form still shows its default: a form sent back with errors keeps the
+    // zone that was picked.
+    if (select.hasAttribute("data-tz-detect") && select.value === "UTC") {
       let zone = "";
       try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
       if (zone && select.querySelector('option[value="' + CSS.escape(zone) + '"]')) select.value = zone;

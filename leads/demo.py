@@ -22,6 +22,7 @@ from leads.services import (
     plan_launch,
     summary_send,
 )
+from leads.services.commissions import commissions_run
 
 PARTNER = ("paula@partners.example", "Paula", "Partner")
 # (expert, company, contact, contact email, need, stage, handling)
@@ -167,10 +168,16 @@ def _partner(world) -> ReferralPartner:
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     partner = partner_join(user=user)
-    globex = world["organizations"]["globex-retail"]
-    if not Attribution.objects.filter(organization=globex).exists():
-        # Demo history: Globex signed up through Paula's link before the demo began.
-        Attribution.objects.create(organization=globex, partner=partner)
+    for slug in ("acme-robotics", "globex-retail"):
+        organization = world["organizations"][slug]
+        if not Attribution.objects.filter(organization=organization).exists():
+            # Demo history: both customers signed up through Paula's link months ago, so
+            # every invoice they pay earns her a commission.
+            Attribution.objects.create(
+                organization=organization,
+                partner=partner,
+                created_at=timezone.now() - timedelta(days=120),
+            )
     return partner
 
 
@@ -178,4 +185,6 @@ def seed(world: dict) -> None:
     for row in LEADS:
         _lead(world, row)
     world["referral_partner"] = _partner(world)
+    # The paid demo invoice earns its commission (pending for the hold period).
+    commissions_run()
     world["hourly_plans"] = list(HourlyPlan.objects.all())

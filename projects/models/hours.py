@@ -33,18 +33,18 @@ class TaskHours(models.Model):
         indexes = [
             models.Index(
                 fields=["project", "day"],
-                include=["task", "expert", "hours"],
-                name="task_hours_project_day",
+                include=["task", "expert", "hours", "entries"],
+                name="task_hours_project_day_v2",
             ),
             models.Index(
                 fields=["expert", "day"],
-                include=["task", "project", "hours"],
-                name="task_hours_expert_day",
+                include=["task", "project", "hours", "entries"],
+                name="task_hours_expert_day_v2",
             ),
             models.Index(
                 fields=["day"],
-                include=["task", "expert", "project", "hours"],
-                name="task_hours_day",
+                include=["task", "expert", "project", "hours", "entries"],
+                name="task_hours_day_v2",
             ),
         ]
         constraints = [

@@ -231,11 +231,10 @@ def report_rows(*, user, report: ReportFilter, group: str):
                 tasks=Count("task", distinct=True),
                 days=Count("day", distinct=True),
                 entries=Sum("entries"),
-                first_name=Min("expert__first_name"),
-                last_name=Min("expert__last_name"),
-                email=Min("expert__email"),
             )
-            .order_by("-hours", "email")
+            # Names are added by ``report_table()`` (one query by id): joined here, every
+            # row's names would travel through the sort the distinct counts need.
+            .order_by("-hours", "expert_id")
         )
     if group == "entry":
         return (
@@ -301,6 +300,16 @@ def report_table(*, user, report: ReportFilter, group: str, summary: dict):
     if group == "entry":
         return CountedRows(rows, summary["entries"])
     rows = list(rows)
+    if group == "expert":
+        names = {
+            pk: {"first_name": first, "last_name": last, "email": email}
+            for pk, first, last, email in User.objects.filter(
+                pk__in=[row["expert_id"] for row in rows]
+            ).values_list("pk", "first_name", "last_name", "email")
+        }
+        rows = [{**row, **names[row["expert_id"]]} for row in rows]
+        rows.sort(key=lambda row: (-row["hours"], row["email"]))
+        return rows
     plans = report_plans(user=user, report=report, group=group, rows=rows)
     return list(with_plans(rows, group=group, plans=plans))
 

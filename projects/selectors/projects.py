@@ -124,14 +124,14 @@ def dashboard_projects(*, user, limit: int = 8) -> list:
     )
 
 
-# Where an onboarding app, if installed, lets an owner post a project for matching (R-MATCH);
-# looked up by name so projects never imports it. The first name that resolves is linked.
-MATCHING_ROUTES = ("onboarding:project_post", "onboarding:post", "onboarding:post_project")
+# Where the onboarding app lets an owner post their organization's work for matching
+# (R-MATCH), looked up by name so projects never imports it; no link if it is not routed.
+MATCHING_ROUTES = ("onboarding:posting_new",)
 
 
-def _matching_url(project) -> str:
+def _matching_url(organization, project) -> str:
     for name in MATCHING_ROUTES:
-        for kwargs in ({"pk": project.pk}, {}):
+        for kwargs in ({"slug": organization.slug}, {"pk": project.pk}, {}):
             try:
                 return reverse(name, kwargs=kwargs)
             except NoReverseMatch:
@@ -177,7 +177,7 @@ def first_steps(*, user) -> dict | None:
             "title": "Post it for matching",
             "text": "Certified experts whose skills fit its technology offer to work on it; "
             "you choose who joins.",
-            "url": _matching_url(project) if project is not None else "",
+            "url": _matching_url(organization, project) if project is not None else "",
             "action": "Post for matching",
         },
         {

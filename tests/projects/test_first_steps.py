@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Invitation, Membership
 from projects.models import Assignment
+from projects.selectors import projects as project_selectors
 from tests.factories.accounts import OrganizationFactory, customer, expert
 from tests.factories.projects import ProjectFactory
 from tests.factories.queries import QueryFactory
@@ -46,7 +47,17 @@ def test_the_steps_tick_off_as_the_owner_goes_and_disappear_when_all_are_done(cl
     assert 'data-testid="first-steps"' not in html
 
 
-def test_without_an_onboarding_posting_route_the_match_step_links_nowhere(client):
+def test_the_match_step_links_to_posting_the_work_for_matching(client):
+    organization = OrganizationFactory(slug="bakery")
+    owner = customer(organization)
+    ProjectFactory(organization=organization)
+    html, _ = steps(client, owner)
+    url = reverse("onboarding:posting_new", kwargs={"slug": "bakery"})
+    assert f'href="{url}">Post for matching</a>' in html
+
+
+def test_without_a_posting_route_the_match_step_links_nowhere(client, monkeypatch):
+    monkeypatch.setattr(project_selectors, "MATCHING_ROUTES", ("onboarding:no_such_route",))
     organization = OrganizationFactory()
     owner = customer(organization)
     ProjectFactory(organization=organization)

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from softwaresupp.dates import monday_of
 from softwaresupp.forms import apply_validation_error, parse_day, parse_id
@@ -289,14 +290,13 @@ def _report_form(request) -> ReportFilterForm:
     )
 
 
+@require_safe
 @login_required
 def report_choices(request):
     """The report filter's search (htmx): the options matching the typed text, swapped
     into the filter's select. Only choices the user may see."""
     field = request.GET.get("field", "")
     queryset = selectors.report_choices(user=request.user, field=field)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     text = (request.GET.get(f"{field}_q") or "").strip()[:100]
     chosen = parse_id(request.GET.get(field))
     options = selectors.report_choice_list(queryset, field=field, text=text, chosen=chosen)

@@ -1,5 +1,6 @@
-"""Demo leads in every stage (R-LEAD), planned work sent to a new customer (R-LEAD-SUMMARY),
-an hourly plan with an offer (R-PLAN), and a referral partner with a referred customer
+"""Demo leads in every stage (R-LEAD); Stark Industries waits in planning for its planned
+work (sending it opens the customer's organization, R-LEAD-SUMMARY); Acme's planned work
+became an hourly plan with an offer (R-PLAN), and a referral partner with a referred customer
 (R-COMMISSION). Written through the services, as the people would; idempotent: a lead that
 exists (by expert and company) is left as it is."""
 
@@ -76,10 +77,6 @@ LEADS = [
     ("mike", "Soylent", "Sol Roth", "sol@soylent.example", "HubSpot migration", "lost", "self"),
 ]
 PLANNED = {
-    "Stark Industries": [
-        ("Supplier model and admin", Decimal("10")),
-        ("Import from CSV", Decimal("6")),
-    ],
     "Acme Robotics": [("Portal sign-in", Decimal("8")), ("Order history page", Decimal("12"))],
 }
 

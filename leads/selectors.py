@@ -5,7 +5,7 @@ commissions, never a board, an invoice line or a person's details."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from leads.models import (
@@ -75,6 +75,25 @@ class PipelineFilters:
 def lead_list(*, user, filters: PipelineFilters | None = None):
     leads = _leads(user)
     return (filters or PipelineFilters()).apply(leads)
+
+
+def _paid_total(organization_ref: str):
+    """The sum of an organization's paid invoices, as a subquery (lifetime value)."""
+    paid = (
+        Invoice.objects.filter(organization=OuterRef(organization_ref), state=Invoice.State.PAID)
+        .order_by()
+        .values("organization")
+        .annotate(total=Sum("total"))
+        .values("total")
+    )
+    return Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def pipeline_list(*, user, filters: PipelineFilters):
+    """Staff's pipeline: each lead with its customer's lifetime value, in the same query."""
+    return lead_list(user=user, filters=filters).annotate(
+        lifetime_value=_paid_total("organization_id")
+    )
 
 
 def pipeline_counts(*, user) -> dict[str, int]:

@@ -9,7 +9,14 @@ from django.shortcuts import redirect, render
 from accounts.models import User
 from leads.forms import AdvanceForm, LeadForm, OutcomeForm, SummaryForm
 from leads.models import Lead
-from leads.selectors import PipelineFilters, lead_get, lead_is_stale, lead_list, pipeline_counts
+from leads.selectors import (
+    PipelineFilters,
+    lead_get,
+    lead_is_stale,
+    lead_list,
+    pipeline_counts,
+    pipeline_list,
+)
 from leads.services import (
     lead_advance,
     lead_create,
@@ -168,7 +175,7 @@ def pipeline(request):
     """Staff: every lead, filtered by stage, expert, handling, standing still, or text."""
     require_staff(request.user)
     filters = PipelineFilters.from_query(request.GET)
-    leads = list(lead_list(user=request.user, filters=filters))
+    leads = list(pipeline_list(user=request.user, filters=filters))
     for lead in leads:
         lead.is_stale = lead_is_stale(lead)
     experts = User.objects.filter(leads__isnull=False).distinct().order_by("email")

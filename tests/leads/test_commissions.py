@@ -4,6 +4,7 @@ period, then credited to the beneficiary's balance; once per invoice and benefic
 often the job runs; cancelled when the invoice is voided before the credit and clawed back
 with a negative commission after it, even once the money was paid out."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -272,3 +273,20 @@ def test_a_customer_launched_from_a_pooled_lead_pays_the_expert_who_passed_it():
     pay(invoice(summary.organization, "1000.00", issued_at=later), when=later)
     run(later)
     assert Commission.objects.get().beneficiary == pooler
+
+
+def test_the_pipeline_shows_each_customers_lifetime_value(client):
+    from tests.factories.accounts import login_verified_staff
+
+    summary = planned_work(lead_at(Lead.Stage.PLANNING, expert=expert(), company="Valued Co"))
+    pay(invoice(summary.organization, "100.10"))
+    pay(invoice(summary.organization, "200.20"))
+    invoice(summary.organization, "999.00")  # not paid
+    lead_at(Lead.Stage.NEW, expert=expert(), company="No customer yet", contact_email="n@n.example")
+    login_verified_staff(client, verified_staff())
+    page = client.get(reverse("leads:pipeline"))
+    values = [
+        cell.strip()
+        for cell in re.findall(r'data-testid="lifetime-value">([^<]*)<', page.content.decode())
+    ]
+    assert sorted(values) == ["$300.30", "—"]

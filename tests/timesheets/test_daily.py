@@ -104,7 +104,7 @@ def test_a_cell_with_several_entries_links_to_them(signed_in, team):
     name = _cell(team.task, "2026-03-10")
     link = (
         f"{reverse('timesheets:report')}?group=entry&amp;start=2026-03-10&amp;end=2026-03-10"
-        f"&amp;project={team.project.pk}"
+        f"&amp;project={team.project.pk}&amp;expert={team.expert.pk}"
     )
     assert f'href="{link}" data-testid="entries-{name}">2 entries</a>' in html
     report = signed_in.get(link.replace("&amp;", "&")).content.decode()

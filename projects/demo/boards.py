@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Skill
@@ -22,7 +23,16 @@ from projects.demo.specs import (
     PROJECTS,
     RELEASES,
 )
-from projects.models import Assignment, Project, ProjectUpdate, Release, Sprint, Task, TaskComment
+from projects.models import (
+    Assignment,
+    Project,
+    ProjectUpdate,
+    Release,
+    Sprint,
+    Task,
+    TaskAttachment,
+    TaskComment,
+)
 from projects.services.projects import PROJECT_FIELDS
 from projects.services.sprints import sprints_ensure
 from softwaresupp.models import Event
@@ -188,6 +198,18 @@ def _conversation(project, tasks, people, events: list) -> None:
                 body=body,
                 created_at=now - timedelta(hours=30 - 5 * n),
             )
+        # The customer's notes as a file on the task (served like a query's files).
+        author = people[thread[0][0]]
+        content = f"{title}\n\nAcceptance notes from {author}.\n".encode()
+        TaskAttachment.objects.create(
+            task=tasks[title],
+            organization_id=project.organization_id,
+            file=ContentFile(content, name="acceptance-notes.txt"),
+            name="acceptance-notes.txt",
+            size=len(content),
+            uploaded_by=author,
+            created_at=now - timedelta(hours=31),
+        )
     for title, posts in MILESTONE_UPDATES.items():
         if title not in tasks:
             continue

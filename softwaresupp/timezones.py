@@ -10,6 +10,8 @@ import zoneinfo
 from functools import cache
 
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 # The zones most of the platform's customers and experts work in, offered first.
@@ -102,6 +104,9 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(settings.STATIC_URL) or request.path == reverse("healthz"):
+            # No session or user lookup: the health probe must answer with the database down.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         zone = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
         try:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Invitation, Membership, Organization, User
@@ -141,27 +141,39 @@ def _matching_url(organization, project) -> str:
 
 def first_steps(*, user) -> dict | None:
     """What a customer owner does next, in order: create a project, post it for matching (an
-    expert joins it), invite teammates. None when the user owns no organization or every
-    step is done. Four queries."""
+    expert joins one of its projects), invite teammates. None when the user owns no
+    organization or every step is done. One query."""
     if user.sees_everything or user.is_expert:
         return None
+    others = Membership.objects.filter(organization=OuterRef("pk")).exclude(user=user)
     organization = (
         Organization.objects.filter(
             pk__in=Membership.objects.filter(user=user).owners().values("organization_id")
+        )
+        .annotate(
+            latest_project=Subquery(
+                Project.objects.filter(organization=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+            ),
+            has_expert=Exists(
+                Assignment.objects.current().filter(project__organization=OuterRef("pk"))
+            ),
+            has_members=Exists(others),
+            has_invitations=Exists(
+                Invitation.objects.filter(
+                    organization=OuterRef("pk"), status=Invitation.Status.PENDING
+                )
+            ),
         )
         .order_by("name")
         .first()
     )
     if organization is None:
         return None
-    project = organization.projects.order_by("-pk").first()
-    has_expert = (
-        project is not None and Assignment.objects.current().filter(project=project).exists()
+    project = organization.latest_project and Project(
+        pk=organization.latest_project, organization=organization
     )
-    has_team = (
-        Membership.objects.filter(organization=organization).exclude(user=user).exists()
-        or organization.invitations.filter(status=Invitation.Status.PENDING).exists()
-    )
+    has_expert = organization.has_expert
+    has_team = organization.has_members or organization.has_invitations
     steps = [
         {
             "key": "project",

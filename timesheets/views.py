@@ -290,8 +290,8 @@ def _report_form(request) -> ReportFilterForm:
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def report_choices(request):
     """The report filter's search (htmx): the options matching the typed text, swapped
     into the filter's select. Only choices the user may see."""

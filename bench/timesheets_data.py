@@ -220,7 +220,8 @@ def generate(entries: int) -> dict:
         (
             "time entries",
             # Four entries a day per expert going back from END_DAY, 0.25–4 h each (at most
-            # 16 h a day), on the tasks of the expert's project; the older half is settled.
+            # 16 h a day), on the tasks of the expert's project; the older half lies in
+            # settled periods.
             insert_select(
                 TimeEntry,
                 {
@@ -232,7 +233,6 @@ def generate(entries: int) -> dict:
                     "day": f"date '{END_DAY}' - n / 4",
                     "hours": "0.25 * (1 + (e * 7 + n * 13) % 16)",
                     "description": "'Work on the task, entry ' || n",
-                    "settlement_id": "CASE WHEN n / 4 > 182 THEN 1 + (364 - n / 4) / 14 END",
                 },
                 f"generate_series(1, {EXPERTS}) e "
                 f"CROSS JOIN LATERAL (SELECT 1 + (e - 1) % {PROJECTS} AS p) proj "

@@ -66,6 +66,14 @@ BEAT_SCHEDULE["settlements-run"] = {
     "options": {"expires": 3600 * 6},
 }
 
+# R-SETTLE: the statements of a settlement are queued after it commits; a crash in between
+# is caught up here.
+BEAT_SCHEDULE["settlement-statements"] = {
+    "task": "payments.tasks.settlement_statements_task",
+    "schedule": crontab(minute="*/15"),
+    "options": {"expires": 600},
+}
+
 # Issue 9, item 4: each organization is invoiced once for a settled period's hours; daily,
 # ten minutes after the settlement, so a period is invoiced the day it is settled.
 BEAT_SCHEDULE["invoices-run"] = {

@@ -7,21 +7,41 @@ from timesheets import services
 from timesheets.models import Reminder, RunningTimer, SettledPeriod, TimeEntry
 
 
+class SettledFilter(admin.SimpleListFilter):
+    """Settled means the entry's day lies in a settled period (the lock is by day)."""
+
+    title = "settled"
+    parameter_name = "settled"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Settled"), ("no", "Open")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.settled()
+        if self.value() == "no":
+            return queryset.unsettled()
+        return queryset
+
+
 @admin.register(TimeEntry)
 class TimeEntryAdmin(admin.ModelAdmin):
     """Staff correct hours here through the same services as everyone else; a settled entry
     is shown read-only and cannot be deleted, alone or in a bulk action (R-TIMESHEET)."""
 
     list_display = ["day", "expert", "task", "project", "hours", "settled"]
-    list_filter = [("settlement", admin.EmptyFieldListFilter), "day", "project__organization"]
+    list_filter = [SettledFilter, "day", "project__organization"]
     list_select_related = ["expert", "task", "project"]
     search_fields = ["expert__email", "task__title", "description"]
     date_hierarchy = "day"
     raw_id_fields = ["task", "expert"]
     exclude = ["project", "organization"]
-    readonly_fields = ["settlement", "created_at", "updated_at"]
+    readonly_fields = ["settled", "created_at", "updated_at"]
 
-    @admin.display(boolean=True, ordering="settlement")
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_settlement()
+
+    @admin.display(boolean=True, ordering="settlement_id")
     def settled(self, obj):
         return obj.is_settled
 

@@ -5,19 +5,19 @@ from django.db.models.signals import post_migrate
 from timesheets.locks import SETTLEMENT_LOCK_KEY
 
 GUARD_FUNCTION = "timesheets_settled_entry_guard"
-GUARD_TRIGGER = "timesheets_settled_entry_guard"  # INSERT and DELETE
+GUARD_TRIGGER = "timesheets_settled_entry_guard"
+# An earlier UPDATE-only trigger, dropped on install (the one trigger covers every write).
 GUARD_UPDATE_TRIGGER = "timesheets_settled_entry_guard_update"
 
 
 def install_settled_entry_guard(sender, using, **kwargs):
-    """R-TIMESHEET on PostgreSQL: a trigger refuses any UPDATE or DELETE of a settled time
-    entry, whatever the path (raw SQL, a shell, a future bug in Python code). An unsettled
-    row may change, which includes the one transition the settlement makes: setting
-    ``settlement_id``. It also refuses a new entry (INSERT, ``bulk_create`` included) on a
-    day of a settled period, or moving an entry onto one, whether or not the row claims a
-    settlement: a period's hours were paid and invoiced as they were when it was settled.
-    It checks under the lock settling takes (``timesheets.locks``), so a settlement
-    committed a moment earlier is seen.
+    """R-TIMESHEET on PostgreSQL: a trigger refuses any INSERT, UPDATE or DELETE of a time
+    entry whose day (before or after the change) lies in a settled period, whatever the path
+    (raw SQL, a shell, a future bug in Python code): a period's hours were paid and invoiced
+    as they were when it was settled. The ``SettledPeriod`` row is the lock; settling writes
+    no mark on the entries, so it costs the same for any number of them. The check runs
+    under the lock settling takes (``timesheets.locks``), so a settlement committed a moment
+    earlier is seen, and a write in flight commits before the period is read.
 
     Installed after every ``migrate`` rather than by a migration file because the schema is
     also built without migrations (pytest ``--no-migrations``, the benchmark database), and
@@ -43,19 +43,20 @@ def install_settled_entry_guard(sender, using, **kwargs):
             f"""
             CREATE OR REPLACE FUNCTION {GUARD_FUNCTION}() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP <> 'INSERT' THEN
-                    IF OLD.settlement_id IS NOT NULL THEN
-                        RAISE EXCEPTION 'time entry % is settled and locked: % refused',
-                            OLD.id, TG_OP USING ERRCODE = 'check_violation';
-                    END IF;
-                    IF TG_OP = 'DELETE' THEN
-                        RETURN OLD;
-                    END IF;
-                    IF NEW.day IS NOT DISTINCT FROM OLD.day THEN
-                        RETURN NEW;
-                    END IF;
-                END IF;
                 PERFORM pg_advisory_xact_lock_shared({SETTLEMENT_LOCK_KEY});
+                IF TG_OP <> 'INSERT' AND EXISTS (
+                    SELECT 1 FROM {settlements}
+                    WHERE starts_on <= OLD.day AND ends_on >= OLD.day
+                ) THEN
+                    RAISE EXCEPTION 'time entry % is settled and locked: % refused',
+                        OLD.id, TG_OP USING ERRCODE = 'check_violation';
+                END IF;
+                IF TG_OP = 'DELETE' THEN
+                    RETURN OLD;
+                END IF;
+                IF TG_OP = 'UPDATE' AND NEW.day IS NOT DISTINCT FROM OLD.day THEN
+                    RETURN NEW;
+                END IF;
                 IF EXISTS (
                     SELECT 1 FROM {settlements}
                     WHERE starts_on <= NEW.day AND ends_on >= NEW.day
@@ -68,34 +69,29 @@ def install_settled_entry_guard(sender, using, **kwargs):
             $$ LANGUAGE plpgsql;
             """
         )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_UPDATE_TRIGGER} ON {quoted}")
         cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON {quoted}")
         cursor.execute(
-            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR DELETE ON {quoted} "
+            f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE ON {quoted} "
             f"FOR EACH ROW EXECUTE FUNCTION {GUARD_FUNCTION}()"
-        )
-        # UPDATE only calls the function when the row is settled or changes its day: the
-        # settlement's own UPDATE (settlement_id set, day unchanged, on every entry of the
-        # period) then costs no PL/pgSQL call per row.
-        cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD_UPDATE_TRIGGER} ON {quoted}")
-        cursor.execute(
-            f"CREATE TRIGGER {GUARD_UPDATE_TRIGGER} BEFORE UPDATE ON {quoted} FOR EACH ROW "
-            "WHEN (OLD.settlement_id IS NOT NULL OR NEW.day IS DISTINCT FROM OLD.day) "
-            f"EXECUTE FUNCTION {GUARD_FUNCTION}()"
         )
 
 
 def _install_sqlite_guard(cursor, table: str, settlements: str) -> None:
-    in_settled_period = (
-        f"EXISTS (SELECT 1 FROM {settlements} WHERE starts_on <= NEW.day AND ends_on >= NEW.day)"
-    )
+    def in_settled_period(row: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {settlements} "
+            f"WHERE starts_on <= {row}.day AND ends_on >= {row}.day)"
+        )
+
     guards = {
-        "insert": ("INSERT", in_settled_period, "a new time entry in a settled period"),
+        "insert": ("INSERT", in_settled_period("NEW"), "a new time entry in a settled period"),
         "update": (
             "UPDATE",
-            f"OLD.settlement_id IS NOT NULL OR (NEW.day IS NOT OLD.day AND {in_settled_period})",
+            f"{in_settled_period('OLD')} OR {in_settled_period('NEW')}",
             "a settled time entry is locked, and no entry moves into a settled period",
         ),
-        "delete": ("DELETE", "OLD.settlement_id IS NOT NULL", "a settled time entry is locked"),
+        "delete": ("DELETE", in_settled_period("OLD"), "a settled time entry is locked"),
     }
     for suffix, (operation, condition, refusal) in guards.items():
         name = f"{GUARD_TRIGGER}_{suffix}"

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -62,8 +62,10 @@ def local_today(user, now=None) -> date:
 
 
 class SettledPeriod(models.Model):
-    """A pay period whose hours are settled (R-SETTLE) and so locked (R-TIMESHEET): entries
-    that point at it no longer change, and no entry is added on its days.
+    """A pay period whose hours are settled (R-SETTLE) and so locked (R-TIMESHEET): no entry
+    on its days is added, changed, moved or deleted, whatever the path (database triggers,
+    ``timesheets/apps.py``). The row is the lock: an entry belongs to the period its day
+    lies in (``TimeEntry.objects.with_settlement()``).
 
     The lock is the timesheets' own; the payments area settles a period (amounts, ledger)
     and refers to it, so payments depends on timesheets and never the reverse.
@@ -86,6 +88,12 @@ class SettledPeriod(models.Model):
 
     def covers(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+def _settled_period_of_day(day=None):
+    """The settled period holding ``day`` (an entry's own day in a subquery by default)."""
+    day = OuterRef("day") if day is None else day
+    return SettledPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 
 class TimeEntryQuerySet(models.QuerySet):
@@ -112,10 +120,15 @@ class TimeEntryQuerySet(models.QuerySet):
         return self.filter(Q(expert=user) | Q(organization_id__in=user._timesheet_organization_ids))
 
     def settled(self):
-        return self.filter(settlement__isnull=False)
+        return self.filter(Exists(_settled_period_of_day()))
 
     def unsettled(self):
-        return self.filter(settlement__isnull=True)
+        return self.filter(~Exists(_settled_period_of_day()))
+
+    def with_settlement(self):
+        """Each entry's ``settlement_id``: the settled period holding its day, or None.
+        Locking is by day (see ``TimeEntry``), so this is read, never stored."""
+        return self.annotate(settlement_id=Subquery(_settled_period_of_day().values("pk")[:1]))
 
     def _refuse_if_settled(self):
         # R-TIMESHEET: bulk paths (admin actions, scripts, ``bulk_update``) go through here.
@@ -175,7 +188,9 @@ class TimeEntry(models.Model):
     """Hours an expert worked on a task on one day (R-TIMESHEET).
 
     ``day`` is in the expert's time zone. ``hours`` is a multiple of a quarter hour
-    (0.25 h = 15 minutes). An entry linked to a settlement is locked.
+    (0.25 h = 15 minutes). An entry whose day lies in a settled period (``SettledPeriod``)
+    is locked: settling a period writes that one row, not a mark on each of its entries, so
+    it costs the same for ten entries or a million (docs/benchmarks.md, settlement).
     """
 
     expert = models.ForeignKey(
@@ -191,14 +206,6 @@ class TimeEntry(models.Model):
         max_digits=5, decimal_places=2, help_text="In quarter hours: 1.25 is 1 h 15 min."
     )
     description = models.TextField(blank=True)
-    settlement = models.ForeignKey(
-        SettledPeriod,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="time_entries",
-        help_text="Set when the period is settled; the entry is locked from then on.",
-    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -273,6 +280,13 @@ class TimeEntry(models.Model):
 
     @property
     def is_settled(self) -> bool:
+        """Read from ``with_settlement()`` when the list was annotated, else asked once."""
+        if "settlement_id" not in self.__dict__:
+            self.settlement_id = (
+                _settled_period_of_day(self.day).values_list("pk", flat=True).first()
+                if self.day
+                else None
+            )
         return self.settlement_id is not None
 
     def clean(self):
@@ -298,7 +312,9 @@ class TimeEntry(models.Model):
                     f"in {self.expert.time_zone}). Log hours once the work is done."
                 )
             settled = SettledPeriod.objects.filter(starts_on__lte=self.day, ends_on__gte=self.day)
-            if not self.is_settled and settled.exists():
+            # A stored entry already on a settled day was refused above: this is a new
+            # entry, or one moving, onto a settled day.
+            if settled.exists():
                 errors.setdefault("day", []).append(
                     f"The pay period holding {self.day:%d %b %Y} is settled: no hours can be "
                     "added to it. Ask the SoftwareSupp team for a correction."

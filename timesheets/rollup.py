@@ -103,24 +103,3 @@ def rollup_rebuild() -> None:
     """The rollup from scratch, from the entries (after a raw SQL load or a repair)."""
     TaskHours.objects.all().delete()
     _write(_totals(_entries()))
-
-
-def settled_mismatches() -> int:
-    """Entries whose settled state disagrees with the settled periods: unsettled on a day
-    of a settled period, or settled outside their period's days. The reports read the
-    settled hours from the rollup by the periods' days, which holds when this is 0."""
-    from django.db.models import Exists, F, OuterRef
-
-    from timesheets.models import SettledPeriod
-
-    covering = SettledPeriod.objects.filter(
-        starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day")
-    )
-    unsettled = _entries().filter(settlement__isnull=True).filter(Exists(covering)).count()
-    outside = (
-        _entries()
-        .filter(settlement__isnull=False)
-        .exclude(day__gte=F("settlement__starts_on"), day__lte=F("settlement__ends_on"))
-        .count()
-    )
-    return unsettled + outside

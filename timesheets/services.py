@@ -17,6 +17,7 @@ from timesheets.models import (
     HOURS_STEP,
     RunningTimer,
     SettledEntryError,
+    SettledPeriod,
     TimeEntry,
     format_hours,
     local_today,
@@ -214,17 +215,18 @@ def time_entry_cell_set(
 
 
 @transaction.atomic
-def time_entries_settle(*, settlement) -> int:
-    """Lock the period's hours by linking every unsettled entry of its days to the
-    settlement (R-SETTLE → R-TIMESHEET). The one change a guard lets through; returns how
-    many entries were locked. Running it twice locks nothing more.
+def period_lock(*, starts_on, ends_on) -> SettledPeriod:
+    """Lock the hours of ``starts_on`` … ``ends_on`` (R-SETTLE → R-TIMESHEET): from the
+    commit on, no entry on those days is added, changed, moved or deleted (the guard
+    triggers read the period). One row, however many entries the period holds.
 
-    Create the settlement in the same transaction (or before): under the lock, an entry
-    being written now commits before this links the period, or is refused after."""
+    Under the settlement lock: an entry being written now commits before the period is
+    locked (and is in the settlement that reads the hours after this), or is refused."""
     lock_for_settling()
-    return TimeEntry.objects.filter(
-        settlement__isnull=True, day__gte=settlement.starts_on, day__lte=settlement.ends_on
-    ).update(settlement=settlement)
+    period = SettledPeriod(starts_on=starts_on, ends_on=ends_on)
+    period.full_clean()
+    period.save()
+    return period
 
 
 # --- the timer ---------------------------------------------------------------------------

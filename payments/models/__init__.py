@@ -5,7 +5,7 @@ from payments.models.invoices import Invoice, InvoiceLine, InvoiceSequence, Invo
 from payments.models.ledger import Account, AccountKind, LedgerEntry, LedgerTransaction
 from payments.models.payouts import PayoutRequest, PayoutState
 from payments.models.rates import AssignmentRate, ExpertRate
-from payments.models.settlement import Settlement, SettlementLine
+from payments.models.settlement import Settlement, SettlementLine, SettlementStatements
 
 __all__ = [
     "Account",
@@ -22,4 +22,5 @@ __all__ = [
     "PayoutState",
     "Settlement",
     "SettlementLine",
+    "SettlementStatements",
 ]

@@ -78,3 +78,21 @@ class SettlementLine(models.Model):
 
     def __str__(self):
         return f"{self.expert} · {self.project}: {self.hours} h = ${self.amount}"
+
+
+class SettlementStatements(models.Model):
+    """The settlement's statement emails were queued (one per expert, in the outbox). They
+    are rendered after the settlement commits, by ``settlement_statements_send``: a
+    settlement without this row is the durable note that they are still due, so a crash
+    in between only delays them, and the outbox keys make a repeat send nothing twice."""
+
+    settlement = models.OneToOneField(
+        Settlement, on_delete=models.PROTECT, related_name="statements_queued"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "settlement statements"
+
+    def __str__(self):
+        return f"Statements of {self.settlement} queued {self.queued_at:%d %b %Y %H:%M}"

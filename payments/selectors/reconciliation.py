@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from payments.models import PayoutRequest, Settlement, SettlementLine
@@ -39,10 +39,15 @@ def _recomputed_lines(settlements: list[Settlement]) -> dict[tuple, Decimal | No
     """``{(settlement_id, expert_id, project_id): amount}`` from the entries each settlement
     locked, at the expert rate in force each day, rounded once per line as settling does
     (None when a day has no rate)."""
-    by_period = {settlement.period_id: settlement.pk for settlement in settlements}
+    if not settlements:
+        return {}
+    # A settlement's entries are those on its days (the period locks them by day).
+    on_their_days = Q()
+    for settlement in settlements:
+        on_their_days |= Q(day__gte=settlement.starts_on, day__lte=settlement.ends_on)
     days = (
-        TimeEntry.objects.filter(settlement_id__in=by_period)
-        .values("settlement_id", "expert_id", "project_id", "day")
+        TimeEntry.objects.filter(on_their_days)
+        .values("expert_id", "project_id", "day")
         .annotate(hours=Sum("hours"))
         .order_by()
     )
@@ -50,7 +55,8 @@ def _recomputed_lines(settlements: list[Settlement]) -> dict[tuple, Decimal | No
     periods = expert_rate_periods({row["expert_id"] for row in days}) if days else {}
     sums: dict[tuple, Decimal | None] = defaultdict(Decimal)
     for row in days:
-        key = (by_period[row["settlement_id"]], row["expert_id"], row["project_id"])
+        settlement = next(s for s in settlements if s.starts_on <= row["day"] <= s.ends_on)
+        key = (settlement.pk, row["expert_id"], row["project_id"])
         rate = rate_in(periods.get(row["expert_id"], []), row["day"])
         if rate is None or sums[key] is None:
             sums[key] = None

@@ -77,7 +77,8 @@ def billable_hours(period: SettledPeriod, organization_ids=None) -> dict[int, Ho
     """``{organization_id: {(project_id, expert_id): {rate: hours}}}`` of the period's settled
     entries, each day at the customer rate of the assignment covering it. A fixed number of
     queries whatever the number of entries, organizations or lines."""
-    entries = TimeEntry.objects.filter(settlement=period)
+    # The period's hours: every entry on its days (locked by the period, R-TIMESHEET).
+    entries = TimeEntry.objects.filter(day__gte=period.starts_on, day__lte=period.ends_on)
     if organization_ids is not None:
         entries = entries.filter(organization_id__in=organization_ids)
     billed: dict[int, HoursByRate] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))

@@ -1,6 +1,9 @@
 """Settling a two-week period (R-SETTLE): per expert and project, hours × the expert rate in
-force on each day, credited to the expert's available balance, the period's entries linked
-and so locked, all in one transaction, exactly once.
+force on each day, credited to the expert's available balance, and the period's hours locked
+(``timesheets.services.period_lock``: one ``SettledPeriod`` row the guards read, so the
+entries belong to it by their day), all in one transaction, exactly once. The statement
+emails follow the commit (``settlement_statements_send``), so settling costs the same
+whatever the number of entries or experts (docs/benchmarks.md).
 
 Rounding: hours are summed per rate in force (each day's hours at that day's rate) and the
 line's amount is ``money(Σ hours × rate)``, rounded half-up to cents ONCE per line, never per
@@ -27,7 +30,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from payments.models import AccountKind, Settlement, SettlementLine
+from payments.models import AccountKind, Settlement, SettlementLine, SettlementStatements
 from payments.selectors.rates import expert_rates_on
 from payments.services.ledger import (
     Posting,
@@ -40,8 +43,8 @@ from softwaresupp.money import money
 from softwaresupp.notifications import notify
 from softwaresupp.outbox import outbox_batch
 from timesheets.locks import lock_for_settling
-from timesheets.models import SettledPeriod, TimeEntry
-from timesheets.services import time_entries_settle
+from timesheets.models import TimeEntry
+from timesheets.services import period_lock
 
 PERIOD_DAYS = 14
 HUNDREDTH = Decimal("0.01")
@@ -73,10 +76,10 @@ def periods_due(today: date | None = None) -> list[date]:
 
 
 def _hours_by_rate(starts_on: date, ends_on: date) -> dict[tuple[int, int], dict]:
-    """``{(expert_id, project_id): {rate: hours}}`` of the period's unsettled entries."""
+    """``{(expert_id, project_id): {rate: hours}}`` of the period's entries (under the
+    settlement lock, before the period is locked: none of them is settled yet)."""
     days = (
-        TimeEntry.objects.unsettled()
-        .filter(day__gte=starts_on, day__lte=ends_on)
+        TimeEntry.objects.filter(day__gte=starts_on, day__lte=ends_on)
         .values("expert_id", "project_id", "day")
         .annotate(hours=Sum("hours"))
         .order_by()
@@ -132,13 +135,23 @@ def _credit(lines: list[SettlementLine]) -> None:
     )
 
 
-def _send_statements(settlement: Settlement, lines: list[SettlementLine]) -> None:
+@transaction.atomic
+def settlement_statements_send(*, settlement_id: int) -> bool:
+    """Queue each expert's statement of the settlement (one outbox row each, keyed per
+    settlement and expert), once: returns False if they were queued already."""
+    settlement = Settlement.objects.select_for_update().get(pk=settlement_id)
+    if SettlementStatements.objects.filter(settlement=settlement).exists():
+        return False
+    lines = list(settlement.lines.order_by("expert_id", "project_id"))
+    _attach(lines)
     by_expert = defaultdict(list)
     for line in lines:
         by_expert[line.expert].append(line)
     with outbox_batch():  # one INSERT of every expert's statement
         for expert, own in by_expert.items():
             _notify_statement(settlement, expert, own)
+    SettlementStatements.objects.create(settlement=settlement)
+    return True
 
 
 def _notify_statement(settlement: Settlement, expert, own: list[SettlementLine]) -> None:
@@ -153,6 +166,12 @@ def _notify_statement(settlement: Settlement, expert, own: list[SettlementLine])
         },
         key=f"settlement_statement:{settlement.pk}:{expert.pk}",
     )
+
+
+def settlement_statements_due() -> int:
+    """The catch-up: queue the statements of every settlement whose are not queued yet."""
+    due = Settlement.objects.filter(statements_queued__isnull=True).values_list("pk", flat=True)
+    return sum(settlement_statements_send(settlement_id=pk) for pk in list(due))
 
 
 @transaction.atomic
@@ -170,16 +189,13 @@ def period_settle(*, starts_on: date) -> Settlement:
     if existing is not None:
         return existing
     grouped = _hours_by_rate(starts_on, ends_on)
-    period = SettledPeriod.objects.create(starts_on=starts_on, ends_on=ends_on)
+    period = period_lock(starts_on=starts_on, ends_on=ends_on)
     settlement = Settlement(starts_on=starts_on, ends_on=ends_on, period=period)
     lines = _lines(settlement, grouped)
     settlement.total = sum((line.amount for line in lines), Decimal(0))
     settlement.save()
     lines = SettlementLine.objects.bulk_create(lines)
-    _attach(lines)
     _credit(lines)
-    time_entries_settle(settlement=period)
-    _send_statements(settlement, lines)
     return settlement
 
 
@@ -193,8 +209,10 @@ def _attach(lines: list[SettlementLine]) -> None:
 
 
 def settlements_run(today: date | None = None) -> int:
-    """The daily job: settle every ended, unsettled period; returns how many it settled."""
+    """The daily job: settle every ended, unsettled period, each in its own transaction,
+    then queue the statements still due; returns how many periods it settled."""
     due = periods_due(today)
     for starts_on in due:
         period_settle(starts_on=starts_on)
+    settlement_statements_due()
     return len(due)

@@ -66,9 +66,11 @@ def test_invoices_and_the_ledger_add_up(assignment_rates, hours, steps):
             lines = list(invoice.lines.all())
             assert invoice.total == sum(line.amount for line in lines)
             assert all(line.amount == money(line.hours * line.customer_rate) for line in lines)
-            settled = TimeEntry.objects.filter(
-                organization=invoice.organization, settlement=invoice.period
-            ).aggregate(hours=Sum("hours"))["hours"]
+            settled = (
+                TimeEntry.objects.with_settlement()
+                .filter(organization=invoice.organization, settlement_id=invoice.period_id)
+                .aggregate(hours=Sum("hours"))["hours"]
+            )
             assert sum(line.hours for line in lines) == settled
         assert {i.organization for i in issued} == {a.organization for a in made} & {
             e.organization for e in TimeEntry.objects.all()

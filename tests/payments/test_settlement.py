@@ -11,9 +11,22 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from payments.models import Account, AccountKind, LedgerTransaction, Settlement, SettlementLine
+from payments.models import (
+    Account,
+    AccountKind,
+    LedgerTransaction,
+    Settlement,
+    SettlementLine,
+    SettlementStatements,
+)
 from payments.models.rates import ExpertRate
-from payments.services.settlement import period_settle, periods_due, settlements_run
+from payments.services.settlement import (
+    period_settle,
+    periods_due,
+    settlement_statements_due,
+    settlement_statements_send,
+    settlements_run,
+)
 from payments.tasks import settlements_run_task
 from softwaresupp.models import OutboxMessage
 from softwaresupp.schedule import BEAT_SCHEDULE
@@ -122,14 +135,14 @@ def test_lines_are_per_expert_and_project_and_the_ledger_balances():
     call_command("ledger_check")
 
 
-def test_settled_entries_are_linked_and_locked():
+def test_settled_entries_are_locked_by_their_day():
     person = paid("40.00")
     log(person, (STARTS_ON, "2"))
     outside = TimeEntryFactory(expert=person, day=STARTS_ON + timedelta(days=14))
 
     settlement = period_settle(starts_on=STARTS_ON)
 
-    assert TimeEntry.objects.settled().get().settlement == settlement.period
+    assert TimeEntry.objects.with_settlement().settled().get().settlement_id == settlement.period_id
     assert not TimeEntry.objects.get(pk=outside.pk).is_settled
     with pytest.raises(Exception, match="settled"):
         TimeEntry.objects.filter(day=STARTS_ON).update(hours=Decimal("9"))
@@ -205,7 +218,12 @@ def test_each_expert_gets_one_statement_with_their_lines_and_total():
     log(eva, (STARTS_ON, "1"))
     log(max_, (STARTS_ON, "4"), task=task)
 
-    period_settle(starts_on=STARTS_ON)
+    settlement = period_settle(starts_on=STARTS_ON)
+    # Rendered after the settlement commits (the daily job does it next), not inside it.
+    assert not OutboxMessage.objects.filter(template="settlement_statement").exists()
+    assert settlement_statements_due() == 1
+    assert settlement_statements_due() == 0
+    assert settlement_statements_send(settlement_id=settlement.pk) is False
 
     message = OutboxMessage.objects.get(template="settlement_statement", to=eva.email)
     assert f"{task.project.name}: 2.00 h (2.00 h at $40.00/h) = $80.00" in message.text
@@ -248,6 +266,32 @@ def test_settling_costs_the_same_queries_for_1_and_8_experts():
     assert len(many) == len(few), [q["sql"][:120] for q in many]
 
 
+def test_the_daily_job_settles_and_then_queues_the_statements():
+    log(paid("40.00"), (STARTS_ON, "2"))
+
+    # The three periods since the anchor (5 Jan); only the third has hours.
+    assert settlements_run(today=STARTS_ON + timedelta(days=16)) == 3
+
+    assert OutboxMessage.objects.filter(template="settlement_statement").count() == 1
+    assert SettlementStatements.objects.count() == 3
+
+
+def _statement_queries(experts: int, starts_on: date) -> list[dict]:
+    for _ in range(experts):
+        log(paid("40.00"), (starts_on, "1"), (starts_on + timedelta(days=2), "0.5"))
+    settlement = period_settle(starts_on=starts_on)
+    queries_undone(lambda: settlement_statements_send(settlement_id=settlement.pk))  # warm
+    return queries_undone(lambda: settlement_statements_send(settlement_id=settlement.pk))
+
+
+def test_queueing_statements_costs_the_same_queries_for_1_and_6_experts():
+    few = _statement_queries(experts=1, starts_on=STARTS_ON)
+    many = _statement_queries(experts=6, starts_on=STARTS_ON + timedelta(days=14))
+
+    assert len(many) == len(few), [q["sql"][:120] for q in many]
+    assert OutboxMessage.objects.filter(template="settlement_statement").count() == 0  # undone
+
+
 def test_staff_read_a_settlement_and_its_lines_in_admin_and_change_nothing(client):
     person = paid("40.00")
     task = log(person, (STARTS_ON, "2"))
@@ -281,5 +325,7 @@ def test_two_workers_settling_one_period_at_once_make_one_settlement():
     assert Settlement.objects.count() == 1
     assert LedgerTransaction.objects.count() == 1
     assert available(person) == Decimal("120.00")
+    assert not OutboxMessage.objects.filter(template="settlement_statement").exists()
+    race(settlement_statements_due, settlement_statements_due)
     assert OutboxMessage.objects.filter(template="settlement_statement").count() == 1
     call_command("ledger_check")

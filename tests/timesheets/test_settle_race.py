@@ -7,12 +7,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 
-from tests.factories.timesheets import SettledPeriodFactory
 from tests.races import overlap, race
 from timesheets.models import TimeEntry
-from timesheets.services import time_entries_settle, time_entry_log
+from timesheets.services import period_lock, time_entry_log
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +26,10 @@ def _frozen_clock():
 
 
 def _settle():
-    settlement = SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
-    return time_entries_settle(settlement=settlement)
+    """Lock the period and count, in the same transaction, the entries it locked."""
+    with transaction.atomic():
+        period = period_lock(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
+        return TimeEntry.objects.filter(day__gte=period.starts_on, day__lte=period.ends_on).count()
 
 
 def _log(team):

@@ -10,11 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from tests.factories.accounts import StaffFactory, login_verified_staff
-from tests.factories.timesheets import SettledPeriodFactory
 from timesheets.apps import install_settled_entry_guard
 from timesheets.models import SettledEntryError, TimeEntry
 from timesheets.services import (
-    time_entries_settle,
+    period_lock,
     time_entry_cell_set,
     time_entry_delete,
     time_entry_log,
@@ -40,27 +39,24 @@ def settled(team):
     open_entry = time_entry_log(
         actor=team.expert, task=team.task, day=date(2026, 3, 9), hours=Decimal("2")
     )
-    settlement = SettledPeriodFactory(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
-    assert time_entries_settle(settlement=settlement) == 1
-    entry.refresh_from_db()
+    settlement = period_lock(starts_on=date(2026, 2, 16), ends_on=date(2026, 3, 1))
     team.entry, team.open_entry, team.settlement = entry, open_entry, settlement
     return team
 
 
 def _unchanged(entry: TimeEntry) -> None:
     fresh = TimeEntry.objects.get(pk=entry.pk)
-    assert (fresh.hours, fresh.day, fresh.description, fresh.settlement_id) == (
-        Decimal("3.00"),
-        SETTLED_DAY,
-        "Old",
-        entry.settlement_id,
-    )
+    assert (fresh.hours, fresh.day, fresh.description) == (Decimal("3.00"), SETTLED_DAY, "Old")
+    assert fresh.is_settled
 
 
-def test_given_a_settlement_when_settling_twice_then_the_entries_are_locked_once(settled):
-    assert settled.entry.is_settled
+def test_given_a_locked_period_then_the_entries_on_its_days_are_settled_and_no_others(settled):
+    assert TimeEntry.objects.get(pk=settled.entry.pk).is_settled
     assert not TimeEntry.objects.get(pk=settled.open_entry.pk).is_settled
-    assert time_entries_settle(settlement=settled.settlement) == 0
+    assert list(TimeEntry.objects.settled()) == [settled.entry]
+    assert list(TimeEntry.objects.unsettled()) == [settled.open_entry]
+    annotated = {e.pk: e.settlement_id for e in TimeEntry.objects.with_settlement()}
+    assert annotated == {settled.entry.pk: settled.settlement.pk, settled.open_entry.pk: None}
 
 
 def test_given_a_settled_entry_when_the_service_changes_or_deletes_it_then_it_is_refused(
@@ -84,10 +80,10 @@ def test_given_a_settled_entry_when_saved_or_deleted_on_the_model_then_it_is_ref
     entry.hours = Decimal("5")
     with pytest.raises(SettledEntryError):
         entry.save()
-    # Clearing the link in memory does not unlock it: the database says it is settled.
-    entry.settlement = None
+    # Moving it out of the period does not unlock it: its stored day is settled.
+    entry.day = date(2026, 3, 9)
     with pytest.raises(SettledEntryError):
-        entry.save(update_fields=["settlement", "hours"])
+        entry.save(update_fields=["day", "hours"])
     with pytest.raises(SettledEntryError):
         entry.delete()
     _unchanged(settled.entry)
@@ -98,7 +94,7 @@ def test_given_settled_rows_when_a_queryset_updates_or_deletes_them_then_it_is_r
     with pytest.raises(SettledEntryError):
         everything.update(hours=Decimal("1"))
     with pytest.raises(SettledEntryError):
-        everything.update(settlement=None)
+        everything.update(day=date(2026, 3, 9))
     with pytest.raises(SettledEntryError):
         everything.delete()
     with pytest.raises(SettledEntryError), transaction.atomic():
@@ -189,19 +185,23 @@ def test_given_a_settled_entry_when_raw_sql_changes_or_deletes_it_then_the_datab
     with connection.cursor() as cursor:
         for statement in (
             f"UPDATE {table} SET hours = 5 WHERE id = %s",
-            f"UPDATE {table} SET settlement_id = NULL WHERE id = %s",
+            f"UPDATE {table} SET day = '2026-03-09' WHERE id = %s",
             f"UPDATE {table} SET description = 'x' WHERE id = %s",
             f"DELETE FROM {table} WHERE id = %s",
         ):
             with pytest.raises(IntegrityError, match="locked"), transaction.atomic():
                 cursor.execute(statement, [settled.entry.pk])
-        # The one transition allowed: an unsettled row gets its settlement.
+        # Nor can an open entry move into the settled period.
+        with pytest.raises(IntegrityError, match="settled period"), transaction.atomic():
+            cursor.execute(
+                f"UPDATE {table} SET day = %s WHERE id = %s", [SETTLED_DAY, settled.open_entry.pk]
+            )
+        # An open entry outside it still changes.
         cursor.execute(
-            f"UPDATE {table} SET settlement_id = %s WHERE id = %s",
-            [settled.settlement.pk, settled.open_entry.pk],
+            f"UPDATE {table} SET description = 'x' WHERE id = %s", [settled.open_entry.pk]
         )
     _unchanged(settled.entry)
-    assert TimeEntry.objects.get(pk=settled.open_entry.pk).is_settled
+    assert not TimeEntry.objects.get(pk=settled.open_entry.pk).is_settled
 
 
 @pytest.mark.postgres

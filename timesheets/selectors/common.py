@@ -61,7 +61,7 @@ def hours_visible_to(user):
 
 def time_entry_get_for_edit(*, user, pk: int) -> TimeEntry:
     """An entry the user may change: their own (staff: anyone's). Others answer 404."""
-    queryset = TimeEntry.objects.select_related("expert", "task", "project", "settlement")
+    queryset = TimeEntry.objects.select_related("expert", "task", "project").with_settlement()
     if not user.sees_everything:
         queryset = queryset.filter(expert=user)
     return get_visible_or_404(queryset, user, pk=pk)
@@ -108,7 +108,9 @@ def task_time_summary(*, user, task: Task, recent: int = 5) -> TaskTimeSummary:
     """Hours on one task as ``user`` may see them, for the task page's panel (3 queries)."""
     visible = TimeEntry.objects.visible_to(user).filter(task=task)
     totals = visible.aggregate(logged=sum_hours(), mine=sum_hours(filter=Q(expert=user)))
-    entries = list(visible.select_related("expert").order_by("-day", "-id")[:recent])
+    entries = list(
+        visible.select_related("expert").with_settlement().order_by("-day", "-id")[:recent]
+    )
     today = local_today(user)
     can_log = (
         task.status != Task.Status.CANCELLED

@@ -178,7 +178,12 @@ def week_grid(*, expert, monday: date, add_task_ids=(), day: date | None = None)
         .annotate(
             hours=Sum("hours"),
             entries=Count("id"),
-            settled=Count("id", filter=Q(settlement__isnull=False)),
+            # Locked by its day: the same for every entry of the cell.
+            settled=Exists(
+                SettledPeriod.objects.filter(
+                    starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day")
+                )
+            ),
             # The note of a one-entry cell is its entry's description.
             note=Max("description"),
         )

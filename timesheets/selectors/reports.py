@@ -239,6 +239,7 @@ def report_rows(*, user, report: ReportFilter, group: str):
     if group == "entry":
         return (
             report_entries(user=user, report=report)
+            .with_settlement()
             .values(
                 "id",
                 "day",

@@ -14,11 +14,12 @@ machine falls on both alike):
 
 A. ``period_settle``: the whole service, as the daily job runs it: the settlement lock,
    hours grouped per expert, project and day, the rates in force, the lines, the batched
-   ledger postings, linking (so locking) the 1,000,000 entries, the statement emails, and
-   the ledger's deferred balanced-transaction triggers (fired by ``SET CONSTRAINTS ALL
-   IMMEDIATE``, the work COMMIT would do). A period is settled exactly once, so each run is
-   inside a transaction that is rolled back, and ``VACUUM`` (not timed) clears the dead
-   rows the rollback leaves, so every run starts from the same table.
+   ledger postings, the period's lock (one ``SettledPeriod`` row: entries are locked by
+   their day), and the ledger's deferred balanced-transaction triggers (fired by ``SET
+   CONSTRAINTS ALL IMMEDIATE``, the work COMMIT would do). A period is settled exactly
+   once, so each run is inside a transaction that is rolled back, and ``VACUUM`` (not
+   timed) clears the dead rows the rollback leaves. The statement emails, queued by the
+   daily job after the settlement commits, are timed apart.
 B. Plain SQL: ``SELECT expert, project, SUM(hours × the rate in force that day) … GROUP
    BY expert, project`` over the same entries (an assignment is an expert on a project),
    the rates joined as ranges: the same sums, nothing written.
@@ -247,46 +248,30 @@ def plain_sums(starts_on, ends_on) -> dict:
 
 
 def settle_and_roll_back(starts_on) -> tuple[float, float, dict, int]:
-    """One settlement, timed up to what COMMIT would do, then rolled back. Also returns the
-    time spent linking (so locking) the period's entries, the one step that writes a row
-    per entry."""
+    """One settlement, timed up to what COMMIT would do, then the statements the job queues
+    right after it (timed apart: they are not part of the settlement's transaction), all
+    rolled back."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from payments.services import settlement as service
 
-    link = service.time_entries_settle
-    linking = []
-
-    def timed_link(**kwargs):
-        # The deferred checks queued so far (the ledger's) run now, outside the link's time;
-        # from here on constraints are checked at once, so the foreign-key check of every
-        # linked entry counts in the link's time (COMMIT would run it otherwise).
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            settlement = service.period_settle(starts_on=starts_on)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # COMMIT's deferred checks
+            seconds = time.perf_counter() - started
         started = time.perf_counter()
-        try:
-            return link(**kwargs)
-        finally:
-            linking.append(time.perf_counter() - started)
-
-    service.time_entries_settle = timed_link
-    try:
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                settlement = service.period_settle(starts_on=starts_on)
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # COMMIT's deferred checks
-                seconds = time.perf_counter() - started
-            lines = {
-                (line.expert_id, line.project_id): (line.hours, line.amount)
-                for line in settlement.lines.all()
-            }
-            transaction.set_rollback(True)
-    finally:
-        service.time_entries_settle = link
-    return seconds, sum(linking), lines, len(queries)
+        service.settlement_statements_send(settlement_id=settlement.pk)
+        statements = time.perf_counter() - started
+        lines = {
+            (line.expert_id, line.project_id): (line.hours, line.amount)
+            for line in settlement.lines.all()
+        }
+        transaction.set_rollback(True)
+    return seconds, statements, lines, len(queries)
 
 
 def balance_reads() -> list[tuple[str, str]]:
@@ -402,21 +387,21 @@ def main() -> None:
 
     plain_sums(starts_on, ends_on)  # warm both paths once, untimed
     settle_and_roll_back(starts_on)
-    vacuum("timesheets_timeentry")
-    settle_times, link_times, plain_times, statements = [], [], [], set()
+    vacuum("payments_settlementline")
+    settle_times, statement_times, plain_times, statements = [], [], [], set()
     for round_ in range(args.rounds):
-        seconds, linking, lines, count = settle_and_roll_back(starts_on)
+        seconds, emails, lines, count = settle_and_roll_back(starts_on)
         settle_times.append(seconds)
-        link_times.append(linking)
+        statement_times.append(emails)
         statements.add(count)
-        vacuum("timesheets_timeentry")
+        vacuum("payments_settlementline")
         started = time.perf_counter()
         sums = plain_sums(starts_on, ends_on)
         plain_times.append(time.perf_counter() - started)
         assert lines == sums, "the settlement's lines differ from the plain SQL sums"
         print(
-            f"round {round_ + 1}: settle {seconds:.2f} s (linking the entries {linking:.2f} s), "
-            f"plain SQL {plain_times[-1]:.2f} s",
+            f"round {round_ + 1}: settle {seconds:.2f} s, plain SQL {plain_times[-1]:.2f} s "
+            f"(then the statements, after the commit: {emails:.2f} s)",
             flush=True,
         )
 
@@ -425,26 +410,20 @@ def main() -> None:
 
     a_min, a_median = figures(settle_times)
     b_min, b_median = figures(plain_times)
+    s_min, s_median = figures(statement_times)
     print()
     print(f"lines: {len(lines):,} (expert × project); total ${sum(a for _, a in lines.values()):,}")
     print(f"settlement SQL statements per run: {sorted(statements)}")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
     print("| Measurement | min | median |")
     print("|---|---:|---:|")
     print(f"| A. period_settle, {entries:,} entries | {a_min:.2f} s | {a_median:.2f} s |")
     print(f"| B. plain SQL GROUP BY, same sums | {b_min:.2f} s | {b_median:.2f} s |")
     print(f"| ratio A / B | {a_min / b_min:.2f}× | {a_median / b_median:.2f}× |")
-    rest = [total - link for total, link in zip(settle_times, link_times, strict=True)]
-    l_min, l_median = figures(link_times)
-    r_min, r_median = figures(rest)
     print(
-        "| A, linking (locking) the entries: one UPDATE and its foreign-key checks "
-        f"| {l_min:.2f} s | {l_median:.2f} s |"
+        f"| after the commit: {experts:,} statement emails queued "
+        f"| {s_min:.2f} s | {s_median:.2f} s |"
     )
-    print(
-        f"| A without it: grouping, rates, lines, ledger, emails "
-        f"| {r_min:.2f} s | {r_median:.2f} s |"
-    )
-    print(f"| ratio (A without linking) / B | {r_min / b_min:.2f}× | {r_median / b_median:.2f}× |")
     print()
     for label, value in balance_reads():
         print(f"| {label} | {value} |")

@@ -1,7 +1,7 @@
 """The lead pipeline (R-LEAD): registering a lead, moving it one stage at a time, the
 outcome (won or lost with a reason) and the 7-day reminder when a lead stands still."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,7 +125,7 @@ def lead_advance(*, actor: User, lead: Lead, to: str, meeting_at=None) -> Lead:
             raise ValidationError(
                 {"meeting_at": "Give the date of the meeting where you presented the offer."}
             )
-        changes["meeting"] = (lead.meeting_at, meeting_at)
+        changes["meeting"] = (None, f"{meeting_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
         lead.meeting_at = meeting_at
     lead.stage, lead.changed_at = to, timezone.now()
     lead.full_clean()

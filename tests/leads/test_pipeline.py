@@ -62,6 +62,8 @@ def test_the_stages_follow_in_order_one_step_at_a_time():
     assert "meeting_at" in no_meeting.value.error_dict
     lead = lead_advance(actor=person, lead=lead, to=Lead.Stage.OFFER_PRESENTED, meeting_at=MEETING)
     assert lead.meeting_at == MEETING
+    moved = Event.objects.filter(verb="lead moved").order_by("pk").last()
+    assert moved.changes["meeting"] == [None, "2026-03-02 10:00 UTC"]
     with pytest.raises(ValidationError):  # never back
         lead_advance(actor=person, lead=lead, to=Lead.Stage.INTRODUCTION)
     lead = lead_advance(actor=person, lead=lead, to=Lead.Stage.PLANNING)

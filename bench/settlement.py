@@ -234,7 +234,7 @@ PLAIN_SQL = """
     FROM timesheets_timeentry e
     JOIN rates r ON r.expert_id = e.expert_id
                 AND e.day >= r.effective_from AND e.day < r.until
-    WHERE e.day BETWEEN %s AND %s AND e.settlement_id IS NULL
+    WHERE e.day BETWEEN %s AND %s
     GROUP BY e.expert_id, e.project_id
 """
 

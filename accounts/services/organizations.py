@@ -46,8 +46,6 @@ def organization_open(
     return organization
 
 
-
-
 @transaction.atomic
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
     """Its owners or staff change the name, time zone or billing address; the slug stays,

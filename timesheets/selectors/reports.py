@@ -84,10 +84,9 @@ def report_hours(*, user, report: ReportFilter, in_range: bool = True):
 
 def settled_days(report: ReportFilter) -> Q:
     """The days of the settled periods that meet the range (one short query), adjacent
-    periods merged into one span. An entry is settled exactly when its day lies in a
-    settled period: settling links every entry of the period's days, and none can be added
-    to them or moved onto them afterwards (R-TIMESHEET; ``manage.py rollup_check`` checks
-    it too), so the rollup's hours on those days are the settled hours."""
+    periods merged into one span. An entry is settled when its day lies in a settled
+    period (R-TIMESHEET: the lock is by day), so the rollup's hours on those days are the
+    settled hours."""
     periods = SettledPeriod.objects.filter(
         starts_on__lte=report.end, ends_on__gte=report.start
     ).order_by("starts_on")

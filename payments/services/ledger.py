@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db import transaction as db_transaction
 
 from payments.models import Account, LedgerEntry, LedgerTransaction
@@ -106,8 +107,26 @@ def _move_balances(locked: dict[int, Account], deltas: list[dict[int, Decimal]])
     changed = [account for pk, account in locked.items() if balances[pk] != account.balance]
     for account in changed:
         account.balance = balances[account.pk]
-    if changed:
-        Account.objects.bulk_update(changed, ["balance"])
+    for start in range(0, len(changed), BALANCES_PER_UPDATE):
+        _write_balances(changed[start : start + BALANCES_PER_UPDATE])
+
+
+# Two parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
+BALANCES_PER_UPDATE = 5000
+
+
+def _write_balances(accounts: list[Account]) -> None:
+    """``WITH v AS (VALUES …) UPDATE … FROM v`` (PostgreSQL and SQLite ≥ 3.33): one statement for many accounts, which the database
+    parses in a blink, where ``bulk_update``'s ``CASE WHEN`` per account costs Django a
+    quarter of a second to compile for 2,000 accounts (a settlement's)."""
+    table = connection.ops.quote_name(Account._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(accounts))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v (id, balance) AS (VALUES {rows}) "
+            f"UPDATE {table} SET balance = v.balance FROM v WHERE {table}.id = v.id",
+            [value for account in accounts for value in (account.pk, account.balance)],
+        )
 
 
 def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:

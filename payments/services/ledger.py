@@ -116,8 +116,8 @@ BALANCES_PER_UPDATE = 5000
 
 
 def _write_balances(accounts: list[Account]) -> None:
-    """``WITH v AS (VALUES …) UPDATE … FROM v`` (PostgreSQL and SQLite ≥ 3.33): one statement for many accounts, which the database
-    parses in a blink, where ``bulk_update``'s ``CASE WHEN`` per account costs Django a
+    """``WITH v AS (VALUES …) UPDATE … FROM v`` (PostgreSQL, SQLite ≥ 3.33): one statement
+    for many accounts, where ``bulk_update``'s ``CASE WHEN`` per account costs Django a
     quarter of a second to compile for 2,000 accounts (a settlement's)."""
     table = connection.ops.quote_name(Account._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(accounts))

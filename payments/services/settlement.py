@@ -38,12 +38,11 @@ from payments.services.ledger import (
     ledger_expert_accounts,
     ledger_post_many,
 )
-from projects.models import Project
+from projects.models import Project, TaskHours
 from softwaresupp.money import money
 from softwaresupp.notifications import notify
 from softwaresupp.outbox import outbox_batch
 from timesheets.locks import lock_for_settling
-from timesheets.models import TimeEntry
 from timesheets.services import period_lock
 
 PERIOD_DAYS = 14
@@ -77,9 +76,15 @@ def periods_due(today: date | None = None) -> list[date]:
 
 def _hours_by_rate(starts_on: date, ends_on: date) -> dict[tuple[int, int], dict]:
     """``{(expert_id, project_id): {rate: hours}}`` of the period's entries (under the
-    settlement lock, before the period is locked: none of them is settled yet)."""
+    settlement lock, before the period is locked: none of them is settled yet).
+
+    Read from the hours rollup (``projects.TaskHours``: the entries summed per task, expert
+    and day, kept exact in the same transaction as every entry change, and read here under
+    the lock every such change takes), from its covering index on the day: a fraction of
+    the entries' rows. ``manage.py rollup_check`` proves it equals the entries, and the
+    reconciliation page recomputes each settlement from the entries themselves."""
     days = (
-        TimeEntry.objects.filter(day__gte=starts_on, day__lte=ends_on)
+        TaskHours.objects.filter(day__gte=starts_on, day__lte=ends_on)
         .values("expert_id", "project_id", "day")
         .annotate(hours=Sum("hours"))
         .order_by()

@@ -122,5 +122,6 @@ class RunningTimerAdmin(ViewOnlyAdmin):
     """Read-only: experts start and stop their timer; stopping logs through the services."""
 
     list_display = ["expert", "task", "started_at"]
+    list_filter = ["started_at", "task__project__organization"]
     list_select_related = ["expert", "task"]
     search_fields = ["expert__email", "task__title"]

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from payments.models import Invoice, InvoiceLine
+from payments.models.invoices import InvoiceSequence
 from payments.services import invoices as services
-from softwaresupp.admin_tools import ServiceAdmin
+from softwaresupp.admin_tools import ServiceAdmin, ViewOnlyAdmin
 from softwaresupp.forms import DayField
 
 LINE_FIELDS = ["project", "expert", "hours", "customer_rate", "amount"]
@@ -126,3 +127,22 @@ class InvoiceAdmin(ServiceAdmin):
             form_class=InvoiceVoidForm,
             title="Void invoices",
         )
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(ViewOnlyAdmin):
+    """Read-only: the last invoice number of each year, moved only by issuing an invoice."""
+
+    list_display = ["year", "last_number"]
+    list_filter = ["year"]
+    search_fields = ["year"]
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ViewOnlyAdmin):
+    """Read-only: lines are written once, when their invoice is issued."""
+
+    list_display = ["invoice", "project", "expert", "hours", "customer_rate", "amount"]
+    list_filter = ["invoice__state", "invoice__organization"]
+    list_select_related = ["invoice", "project", "expert"]
+    search_fields = ["invoice__number", "project__name", "expert__email"]

@@ -3,8 +3,8 @@ is added, edited or deleted here (``payments.services.settlement`` settles)."""
 
 from django.contrib import admin
 
-from payments.models import Settlement, SettlementLine
-from softwaresupp.admin_tools import AppendOnlyAdmin
+from payments.models import Settlement, SettlementLine, SettlementStatements
+from softwaresupp.admin_tools import AppendOnlyAdmin, ViewOnlyAdmin
 
 LINE_FIELDS = ["expert", "project", "hours", "rates", "amount"]
 
@@ -46,3 +46,13 @@ class SettlementLineAdmin(AppendOnlyAdmin):
     list_filter = ["settlement__starts_on", "project"]
     list_select_related = ["settlement", "expert", "project"]
     search_fields = ["expert__email", "expert__first_name", "expert__last_name", "project__name"]
+
+
+@admin.register(SettlementStatements)
+class SettlementStatementsAdmin(ViewOnlyAdmin):
+    """Read-only: when each settlement's statement emails were queued (after it committed)."""
+
+    list_display = ["settlement", "queued_at"]
+    list_filter = ["queued_at"]
+    list_select_related = ["settlement"]
+    search_fields = ["settlement__starts_on"]

@@ -20,7 +20,10 @@ def test_a_customer_signs_in_and_sees_their_dashboard(live_server, page):
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_test_id("customer-dashboard")).to_be_visible()
     expect(page.get_by_role("heading", name="Welcome, Anna")).to_be_visible()
-    expect(page.get_by_test_id("customer-dashboard").get_by_text("Acme Robotics")).to_be_visible()
+    dashboard = page.get_by_test_id("customer-dashboard")
+    expect(dashboard.get_by_role("link", name=re.compile("^Acme Robotics"))).to_be_visible()
+    # A new owner is shown the first steps of their organization.
+    expect(dashboard.get_by_text("Getting Acme Robotics started")).to_be_visible()
 
 
 def test_a_wrong_password_shows_an_error_and_no_session(live_server, page):

@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from softwaresupp.dates import week_of
 from timesheets.rollup import rollup_refresh
 
 # Hours are logged in quarter hours: fine enough for a day's work, coarse enough that a
@@ -325,17 +326,19 @@ class TimeEntry(models.Model):
                 errors.setdefault("task", []).append(
                     f"“{task}” is cancelled: no more hours can be logged on it."
                 )
-            assigned = (
+            assignment = (
                 Assignment.objects.covering(self.day)
                 .filter(project_id=task.project_id, expert_id=self.expert_id)
                 .filter(lasted_until_created(task.created_at.astimezone(UTC).date()))
-                .exists()
+                .first()
             )
-            if not assigned:
+            if assignment is None:
                 errors.setdefault("task", []).append(
                     f"{self.expert} was not assigned to the project {task.project} on "
                     f"{self.day:%d %b %Y}, so hours cannot be logged on its tasks that day."
                 )
+            elif assignment.weekly_hour_cap and self.hours and "hours" not in errors:
+                self._keep_weekly_cap(assignment, errors)
         if self.expert_id and self.day is not None and self.hours and "hours" not in errors:
             others = (
                 TimeEntry.objects.filter(expert_id=self.expert_id, day=self.day)
@@ -350,6 +353,29 @@ class TimeEntry(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _keep_weekly_cap(self, assignment, errors: dict) -> None:
+        """R-PLAN: the customer's hourly plan caps the expert's hours on the project per
+        week (Monday to Sunday, the entry's week)."""
+        monday, sunday = week_of(self.day)
+        logged = (
+            TimeEntry.objects.filter(
+                expert_id=self.expert_id,
+                project_id=assignment.project_id,
+                day__gte=monday,
+                day__lte=sunday,
+            )
+            .exclude(pk=self.pk)
+            .aggregate(total=Sum("hours"))["total"]
+        ) or Decimal("0")
+        cap = assignment.weekly_hour_cap
+        if logged + self.hours > cap:
+            left = max(cap - logged, Decimal("0"))
+            errors.setdefault("hours", []).append(
+                f"The customer's plan caps this project at {format_hours(cap)} h a week: "
+                f"{format_hours(logged)} h are logged in the week of {monday:%d %b %Y}, so at "
+                f"most {format_hours(left)} h more can be added."
+            )
 
 
 class Reminder(models.Model):

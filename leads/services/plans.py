@@ -65,7 +65,11 @@ def plan_launch(
         raise ValidationError({"weekly_hour_cap": "A weekly cap is a number of hours above 0."})
     project = project_update(actor=actor, project=summary.project, status=Project.Status.ACTIVE)
     assignment = assignment_open(
-        actor=actor, project=project, expert=expert, role=Assignment.Role.LEAD
+        actor=actor,
+        project=project,
+        expert=expert,
+        role=Assignment.Role.LEAD,
+        weekly_hour_cap=weekly_hour_cap,
     )
     assignment_rate_agree(
         actor=actor,

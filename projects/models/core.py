@@ -132,6 +132,15 @@ class Assignment(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     starts_on = models.DateField(default=_today_utc)
     ends_on = models.DateField(null=True, blank=True)
+    # The customer's hourly plan may cap the expert's hours on the project per week (R-PLAN);
+    # every path that logs hours keeps it (``timesheets.TimeEntry.clean``).
+    weekly_hour_cap = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Hours a week at most on this project; empty for no cap.",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -141,6 +150,10 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="assignment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hour_cap__isnull=True) | Q(weekly_hour_cap__gt=0),
+                name="assignment_weekly_cap_positive",
             ),
         ]
 

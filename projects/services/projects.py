@@ -155,6 +155,7 @@ def assignment_open(
     role: str = Assignment.Role.MEMBER,
     starts_on: date | None = None,
     ends_on: date | None = None,
+    weekly_hour_cap=None,
 ) -> Assignment:
     """Put an expert on a project for the one who decided it: staff (``assignment_create``),
     a customer choosing an offer (R-MATCH) or launching an hourly plan (R-PLAN). The caller
@@ -180,6 +181,7 @@ def assignment_open(
         role=role,
         starts_on=starts_on,
         ends_on=ends_on,
+        weekly_hour_cap=weekly_hour_cap,
     )
     assignment.full_clean()
     assignment.save()

@@ -101,6 +101,8 @@ def test_the_customer_signs_in_and_launches_the_hourly_plan():
     assignment = Assignment.objects.get(project=project)
     assert assignment.expert == person and assignment.role == Assignment.Role.LEAD
     assert plan.assignment == assignment and plan.weekly_hour_cap == Decimal("15")
+    # The cap travels with the assignment, where every path that logs hours keeps it.
+    assert assignment.weekly_hour_cap == Decimal("15")
     assert AssignmentRate.objects.get(assignment=assignment).customer_rate == Decimal("60.00")
     assert Lead.objects.get(pk=summary.lead_id).stage == Lead.Stage.WON
     assert project in Project.objects.visible_to(person)  # the expert sees the board now

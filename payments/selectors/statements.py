@@ -14,6 +14,7 @@ from payments.models import Settlement, SettlementLine
 from payments.selectors.rates import expert_rate_periods, rate_in
 from payments.services.settlement import HUNDREDTH, period_of
 from projects.models import Project
+from softwaresupp.dates import week_of
 from softwaresupp.money import money
 from timesheets.models import TimeEntry
 
@@ -28,11 +29,15 @@ class ProjectWorth:
 
 
 def period_worth(*, expert, today: date | None = None) -> dict:
-    """The current, still open period of ``expert``: their unsettled hours in it by project,
+    """The current, still open period of ``expert``: their unsettled hours in it by project
+    (and this week's share of them),
     each day's hours at the expert rate in force that day, rounded half-up to cents once
     per project, exactly as the settlement will compute its line (R-SETTLE). Four queries,
     whatever the number of entries, days or projects."""
-    starts_on, ends_on = period_of(today or timezone.localdate())
+    today = today or timezone.localdate()
+    starts_on, ends_on = period_of(today)
+    # Weeks and periods both start on Monday (the anchor is one), so this week lies in it.
+    monday, sunday = week_of(today)
     days = list(
         TimeEntry.objects.unsettled()
         .filter(expert=expert, day__gte=starts_on, day__lte=ends_on)
@@ -42,13 +47,19 @@ def period_worth(*, expert, today: date | None = None) -> dict:
     )
     periods = expert_rate_periods([expert.pk]).get(expert.pk, []) if days else []
     by_project: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
+    this_week: dict[int, Decimal] = defaultdict(Decimal)  # per project: Σ hours × rate
+    week_hours = Decimal("0.00")
     unrated: set[int] = set()
     for row in days:
         rate = rate_in(periods, row["day"])
         if rate is None:
             unrated.add(row["project_id"])
             rate = Decimal(0)
-        by_project[row["project_id"]][rate] += row["hours"].quantize(HUNDREDTH)
+        hours = row["hours"].quantize(HUNDREDTH)
+        by_project[row["project_id"]][rate] += hours
+        if monday <= row["day"] <= sunday:
+            this_week[row["project_id"]] += hours * rate
+            week_hours += hours
     projects = Project.objects.in_bulk(by_project) if by_project else {}
     rows = []
     for project_id, by_rate in by_project.items():
@@ -70,6 +81,11 @@ def period_worth(*, expert, today: date | None = None) -> dict:
         "hours": sum((row.hours for row in rows), Decimal(0)),
         "amount": sum((row.amount or Decimal(0) for row in rows), Decimal("0.00")),
         "complete": not unrated,
+        # This week's share, rounded once per project like the period.
+        "week_starts_on": monday,
+        "week_ends_on": sunday,
+        "week_hours": week_hours,
+        "week_amount": sum((money(amount) for amount in this_week.values()), Decimal("0.00")),
     }
 
 

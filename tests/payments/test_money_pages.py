@@ -67,6 +67,9 @@ def test_this_periods_hours_are_worth_each_days_rate_rounded_once_per_project():
         (Decimal("30.00"), Decimal("1.00")),
     ]
     assert worth["hours"] == Decimal("3.50") and worth["amount"] == Decimal("103.75")
+    # This week (Mon 9 – Sun 15 Mar): 1 h + 2 h at $30.00.
+    assert (worth["week_starts_on"], worth["week_ends_on"]) == (date(2026, 3, 9), date(2026, 3, 15))
+    assert worth["week_hours"] == Decimal("3.00") and worth["week_amount"] == Decimal("90.00")
 
 
 def test_this_periods_worth_matches_what_settling_it_credits():

@@ -46,21 +46,34 @@ def checklist(request, slug):
     return _page(request, organization)
 
 
-@login_required
-def stakeholder_add_view(request, slug):
+def _add_to_checklist(request, slug, *, form_class, service, form_name, done):
+    """A checklist form posted: saved through ``service``, or shown again with its errors
+    beside the fields (the rest of the page as it was)."""
     organization = selectors.checklist_organization(user=request.user, slug=slug)
     if refused := post_required_after_lookup(request):
         return refused
-    form = StakeholderForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            stakeholder_add(actor=request.user, organization=organization, **form.cleaned_data)
+            service(actor=request.user, organization=organization, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Stakeholder added.")
+            messages.success(request, done)
             return redirect("onboarding:checklist", slug=organization.slug)
-    return _page(request, organization, stakeholder_form=form)
+    return _page(request, organization, **{form_name: form})
+
+
+@login_required
+def stakeholder_add_view(request, slug):
+    return _add_to_checklist(
+        request,
+        slug,
+        form_class=StakeholderForm,
+        service=stakeholder_add,
+        form_name="stakeholder_form",
+        done="Stakeholder added.",
+    )
 
 
 @login_required
@@ -81,19 +94,14 @@ def stakeholder_validate_view(request, pk):
 
 @login_required
 def tool_add(request, slug):
-    organization = selectors.checklist_organization(user=request.user, slug=slug)
-    if refused := post_required_after_lookup(request):
-        return refused
-    form = ToolForm(request.POST)
-    if form.is_valid():
-        try:
-            tool_request(actor=request.user, organization=organization, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Tool added to the checklist.")
-            return redirect("onboarding:checklist", slug=organization.slug)
-    return _page(request, organization, tool_form=form)
+    return _add_to_checklist(
+        request,
+        slug,
+        form_class=ToolForm,
+        service=tool_request,
+        form_name="tool_form",
+        done="Tool added to the checklist.",
+    )
 
 
 @login_required

@@ -65,6 +65,13 @@ def assignment_rate_set(
     assignment = Assignment.objects.select_related("expert", "organization").get(pk=assignment.pk)
     _lock_expert(assignment.expert)
     before = customer_rate_on(assignment, effective_from)
+    return _customer_rate_save(
+        actor, assignment, customer_rate, effective_from, verb="customer rate set", before=before
+    )
+
+
+def _customer_rate_save(actor, assignment, customer_rate, effective_from, *, verb, before):
+    """The new customer rate row, checked against the minimum (``full_clean``), recorded."""
     rate = AssignmentRate(
         assignment=assignment,
         customer_rate=customer_rate,
@@ -77,7 +84,7 @@ def assignment_rate_set(
         actor=actor,
         target=assignment,
         organization=assignment.organization,
-        verb="customer rate set",
+        verb=verb,
         changes={"customer_rate": (before, rate.customer_rate)},
         note=f"effective {effective_from.isoformat()}",
     )
@@ -100,20 +107,6 @@ def assignment_rate_agree(
         raise ValidationError(
             {"customer_rate": "This assignment already has a rate; SoftwareSupp staff change it."}
         )
-    rate = AssignmentRate(
-        assignment=assignment,
-        customer_rate=customer_rate,
-        effective_from=effective_from,
-        created_by=actor,
+    return _customer_rate_save(
+        actor, assignment, customer_rate, effective_from, verb="customer rate agreed", before=None
     )
-    rate.full_clean()
-    rate.save()
-    event_record(
-        actor=actor,
-        target=assignment,
-        organization=assignment.organization,
-        verb="customer rate agreed",
-        changes={"customer_rate": (None, rate.customer_rate)},
-        note=f"effective {effective_from.isoformat()}",
-    )
-    return rate

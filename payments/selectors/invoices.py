@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Sum
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -107,6 +107,22 @@ def billed_organizations(user):
     return Organization.objects.filter(pk__in=owned.values("organization_id")).order_by("name")
 
 
+def _no_hours() -> dict:
+    return {"hours": Decimal("0.00"), "cost": Decimal(0), "unpriced": 0}
+
+
+def _cost_row(project: Project, figures: dict) -> dict:
+    """A project's line: this period's hours and cost, and, when it has a budget, what it
+    cost so far (invoiced plus this period) against it."""
+    cost = money(figures["cost"])
+    row = {"name": project.name, **figures, "cost": cost, "budget": project.budget}
+    if project.budget:
+        spent = (project.invoiced or Decimal("0.00")) + cost
+        row["spent"] = spent
+        row["budget_share"] = int(spent * 100 / project.budget)
+    return row
+
+
 def period_cost_so_far(*, user, today: date | None = None) -> list[dict]:
     """For each organization ``user`` owns: the current pay period's hours so far, per
     project, at the customer rate in force on each day, and their total ("this period's
@@ -121,7 +137,7 @@ def period_cost_so_far(*, user, today: date | None = None) -> list[dict]:
     entries = TimeEntry.objects.filter(
         organization_id__in=[o.pk for o in organizations], day__gte=first, day__lte=last
     )
-    projects = defaultdict(lambda: {"hours": Decimal("0.00"), "cost": Decimal(0), "unpriced": 0})
+    projects = defaultdict(_no_hours)
     for row in priced_days(entries, first, last):
         project = projects[(row["organization_id"], row["project_id"])]
         project["hours"] += row["hours"]
@@ -129,11 +145,26 @@ def period_cost_so_far(*, user, today: date | None = None) -> list[dict]:
             project["unpriced"] += row["hours"]
         else:
             project["cost"] += row["hours"] * row["rate"]
-    names = dict(Project.objects.filter(pk__in={p for _, p in projects}).values_list("pk", "name"))
+    # The projects with hours this period or a budget, with what was invoiced so far (void
+    # invoices aside): one query.
+    invoiced = (
+        InvoiceLine.objects.filter(project=OuterRef("pk"))
+        .exclude(invoice__state=Invoice.State.VOID)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    shown = Project.objects.filter(
+        Q(pk__in={p for _, p in projects}) | Q(organization__in=organizations, budget__isnull=False)
+    ).annotate(invoiced=Subquery(invoiced))
+    shown = {project.pk: project for project in shown}
+    for project in shown.values():
+        projects.setdefault((project.organization_id, project.pk), _no_hours())
     summaries = []
     for organization in organizations:
         rows = [
-            {"name": names[project_id], **figures, "cost": money(figures["cost"])}
+            _cost_row(shown[project_id], figures)
             for (org_id, project_id), figures in projects.items()
             if org_id == organization.pk
         ]

@@ -52,7 +52,8 @@ def _event(*, actor, target, verb, when, organization, changes=None, note=""):
 
 
 def _project(spec, world) -> Project:
-    fields = {k: spec.get(k, "") for k in PROJECT_FIELDS if k != "name"}
+    fields = {k: spec.get(k, "") for k in PROJECT_FIELDS if k not in ("name", "budget")}
+    fields["budget"] = spec.get("budget")
     project, created = Project.objects.get_or_create(
         organization=world["organizations"][spec["organization"]],
         name=spec["name"],

@@ -17,6 +17,7 @@ PROJECTS = [
         "organization": "acme-robotics",
         "name": "Fleet monitoring dashboard",
         "description": "Live map, battery health and alerts for 140 warehouse robots.",
+        "budget": "25000.00",
         "skills": ["Django", "PostgreSQL", "Python"],
         "engagement_type": Project.EngagementType.PART_TIME,
         "status": Project.Status.ACTIVE,

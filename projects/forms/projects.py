@@ -1,5 +1,7 @@
 """Projects and their teams: input shapes; saving goes through the services."""
 
+from decimal import Decimal
+
 from django import forms
 
 from accounts.models import Skill, User
@@ -19,6 +21,14 @@ class ProjectForm(Crispy, forms.ModelForm):
     )
     staging_url = forms.URLField(required=False, assume_scheme="https", label="Staging URL")
     production_url = forms.URLField(required=False, assume_scheme="https", label="Production URL")
+    budget = forms.DecimalField(
+        required=False,
+        min_value=Decimal("1"),
+        max_digits=12,
+        decimal_places=2,
+        label="Budget (US$)",
+        help_text="Optional: what you mean to spend in all; Billing shows the cost against it.",
+    )
 
     class Meta:
         model = Project
@@ -34,6 +44,7 @@ class ProjectForm(Crispy, forms.ModelForm):
             "communication_handle",
             "staging_url",
             "production_url",
+            "budget",
         ]
         labels = {
             "communication_channel": "Preferred channel",

@@ -71,6 +71,15 @@ class Project(models.Model):
     )
     staging_url = models.URLField(blank=True)
     production_url = models.URLField(blank=True)
+    # What the customer means to spend on the project in all, in US dollars: their billing
+    # page shows the cost so far against it.
+    budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="US dollars in all, optional: the billing page shows the cost against it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ProjectQuerySet.as_manager()
@@ -80,6 +89,9 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="project_unique_name_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gt=0), name="project_budget_positive"
             ),
         ]
 

@@ -22,6 +22,7 @@ PROJECT_FIELDS = (
     "communication_handle",
     "staging_url",
     "production_url",
+    "budget",
 )
 
 

@@ -3,6 +3,7 @@
 and other tenants get nothing; verified staff see every invoice. Query counts pinned."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership
+from payments.models import Invoice
 from tests.factories.accounts import (
     OrganizationFactory,
     StaffFactory,
@@ -203,3 +205,25 @@ def test_the_invoice_page_costs_the_same_queries_for_1_and_8_lines(
     with django_assert_num_queries(pdf_queries):
         assert client.get(pdf_url).status_code == 200
     assert (page_queries, pdf_queries) == (6, 4)
+
+
+def test_a_budgeted_project_shows_its_cost_so_far_against_the_budget(client, acme, owner):
+    invoiced = invoice_for(acme, project_name="Budgeted")  # one $150.00 line
+    project = invoiced.lines.get().project
+    project.budget = Decimal("1000.00")
+    project.save(update_fields=["budget"])
+    assignment = billed("60.00", project=project, since=date(2026, 1, 1))
+    log(assignment, (PERIOD_START, "2"))  # $120.00 this period
+    client.force_login(owner)
+
+    html = client.get(reverse("payments:billing")).content.decode()
+
+    # $150.00 invoiced + $120.00 so far this period.
+    assert "$270.00 of $1000.00 (27%)" in html
+    assert 'value="27" max="100"' in html
+
+    Invoice.objects.filter(pk=invoiced.pk).update(
+        state=Invoice.State.VOID, voided_at=NOW, void_reason="Sent twice"
+    )
+    html = client.get(reverse("payments:billing")).content.decode()
+    assert "$120.00 of $1000.00 (12%)" in html  # a void invoice costs nothing

@@ -2,6 +2,7 @@
 assignments; every page of a project renders for each role."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -168,6 +169,22 @@ class TestProjectCreateAndEdit:
             "email",
             "teams",
         ]
+
+    def test_an_owner_sets_a_budget_and_a_budget_under_a_dollar_is_refused_beside_it(self, client):
+        project = ProjectFactory()
+        client.force_login(customer(project.organization, Membership.Role.OWNER))
+        data = self._data(project.organization, name=project.name)
+        data.pop("organization")
+        url = reverse("projects:edit", kwargs={"pk": project.pk})
+
+        refused = client.post(url, {**data, "budget": "0"})
+        assert "budget" in refused.context["form"].errors
+        project.refresh_from_db()
+        assert project.budget is None
+
+        assert client.post(url, {**data, "budget": "12000.50"}).status_code == 302
+        project.refresh_from_db()
+        assert project.budget == Decimal("12000.50")
 
     def test_a_member_or_an_expert_cannot_edit(self, client):
         project = ProjectFactory()

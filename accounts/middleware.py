@@ -1,5 +1,4 @@
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -8,11 +7,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.mfa import session_verified_with_mfa
+from softwaresupp.http import is_infrastructure_path
 
 PROTECTED_PREFIXES = ("/admin/", "/staff/")
 # What a staff session not yet verified with MFA may still open: signing in and out, password
 # recovery, setting up or confirming MFA (and static files and the health probe, which never
-# look at the session: see _is_infrastructure). Everything else waits, even
+# look at the session: see is_infrastructure_path). Everything else waits, even
 # removing an authenticator or its recovery codes: that takes a verified session.
 OPEN_ROUTES = {
     "account_login",
@@ -45,7 +45,7 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_infrastructure(request.path):
+        if is_infrastructure_path(request.path):
             # No session or user lookup: the health probe must answer with the database down.
             return self.get_response(request)
         user = request.user
@@ -59,7 +59,7 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _is_infrastructure(request.path) or _is_open(request):
+        if is_infrastructure_path(request.path) or _is_open(request):
             return None
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.sees_everything:
@@ -74,10 +74,6 @@ class StaffMFARequiredMiddleware:
         messages.info(request, "Confirm with a code from your authenticator app to continue.")
         next_path = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")
-
-
-def _is_infrastructure(path: str) -> bool:
-    return path.startswith(settings.STATIC_URL) or path == reverse("healthz")
 
 
 def _is_open(request) -> bool:

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -20,3 +22,9 @@ def post_required_after_lookup(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return None
+
+
+def is_infrastructure_path(path: str) -> bool:
+    """Static files and the health probe: answered without reading the session or the
+    user, so the probe works with the database down and a file costs no query."""
+    return path.startswith(settings.STATIC_URL) or path == reverse("healthz")

@@ -10,9 +10,9 @@ import zoneinfo
 from functools import cache
 
 from django import forms
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
+
+from softwaresupp.http import is_infrastructure_path
 
 # The zones most of the platform's customers and experts work in, offered first.
 COMMON_ZONES = [
@@ -104,7 +104,7 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(settings.STATIC_URL) or request.path == reverse("healthz"):
+        if is_infrastructure_path(request.path):
             # No session or user lookup: the health probe must answer with the database down.
             return self.get_response(request)
         user = getattr(request, "user", None)

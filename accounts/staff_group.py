@@ -36,6 +36,7 @@ SERVICE_WRITES = {
     ],
     "projects": ["change_project"],
     "payments": ["change_invoice"],  # invoice_pay, invoice_void
+    "onboarding": ["change_posting"],  # posting_close
     "timesheets": ["add_timeentry", "change_timeentry", "delete_timeentry"],
     "core": ["resend_outboxmessage"],
 }

@@ -72,6 +72,12 @@ class PipelineFilters:
         return leads
 
 
+def organizations_the_expert_posts_for(user):
+    """R-MATCH: the ids of the customers ``user`` may post a project for as the expert of
+    their lead (registered with ``projects.posting_rights`` when the app is ready)."""
+    return Lead.objects.filter(expert=user).posting_for_customer().values("organization_id")
+
+
 def lead_list(*, user, filters: PipelineFilters | None = None):
     leads = _leads(user)
     return (filters or PipelineFilters()).apply(leads)

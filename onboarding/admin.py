@@ -1,6 +1,8 @@
 """Matching and onboarding in the admin: read-only lists (writes go through the services
-and their pages). The vault shows no secret, in lists or on a credential's page."""
+and their pages; closing a posting is an action calling its service). The vault shows no
+secret, in lists or on a credential's page."""
 
+from django import forms
 from django.contrib import admin
 
 from onboarding.models import (
@@ -11,15 +13,49 @@ from onboarding.models import (
     Stakeholder,
     ToolAccess,
 )
-from softwaresupp.admin_tools import ViewOnlyAdmin
+from onboarding.services import posting_close
+from softwaresupp.admin_tools import ServiceActionsMixin, ViewOnlyAdmin
+
+
+class PostingCloseAdminForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 @admin.register(Posting)
-class PostingAdmin(ViewOnlyAdmin):
-    list_display = ["title", "organization", "status", "starts_on", "announced_at", "created_at"]
-    list_filter = ["status", "engagement_type"]
+class PostingAdmin(ServiceActionsMixin, ViewOnlyAdmin):
+    list_display = [
+        "title",
+        "organization",
+        "status",
+        "on_behalf",
+        "starts_on",
+        "announced_at",
+        "created_at",
+    ]
+    list_filter = ["status", "engagement_type", "on_behalf"]
     search_fields = ["title", "organization__name"]
     list_select_related = ["organization"]
+    actions = ["close"]
+
+    @admin.action(
+        description="Close the selected postings without a choice", permissions=["service"]
+    )
+    def close(self, request, queryset):
+        """R-MATCH: through the service, so waiting offers are declined and experts told."""
+
+        def close(posting, reason=""):
+            posting_close(actor=request.user, posting=posting, reason=reason)
+
+        return self.run_service(
+            request,
+            queryset,
+            close,
+            done="Closed without a choice",
+            form_class=PostingCloseAdminForm,
+            title="Close postings without a choice",
+        )
 
 
 @admin.register(Offer)

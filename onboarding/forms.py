@@ -112,6 +112,16 @@ class OfferForm(forms.ModelForm):
         pass
 
 
+class PostingCloseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (optional)",
+        help_text="Shown to you and staff, not to the experts.",
+    )
+
+
 class ShortlistForm(forms.Form):
     shortlisted = forms.TypedChoiceField(
         choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1"

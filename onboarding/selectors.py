@@ -13,6 +13,7 @@ from onboarding.models import (
     ToolAccess,
 )
 from projects.models import Assignment
+from projects.posting_rights import organizations_posted_for
 from softwaresupp.events import event_list_for
 from softwaresupp.tenancy import get_visible_or_404
 
@@ -23,7 +24,7 @@ def posting_list(*, user):
     own_offer = Offer.objects.filter(posting_id=OuterRef("pk"), expert=user)
     return (
         Posting.objects.visible_to(user)
-        .select_related("organization", "project")
+        .select_related("organization", "project", "created_by")
         .prefetch_related("skills")
         .annotate(
             offers_count=Count(
@@ -36,9 +37,43 @@ def posting_list(*, user):
     )
 
 
+def posting_organization(*, user, slug) -> Organization:
+    """The organization the user may post a project for (R-MATCH): their own, any for
+    staff, or the customer of a lead they are the expert of; 404 for everyone else."""
+    if not user.is_authenticated:
+        raise Http404("No organization found.")
+    organization = (
+        Organization.objects.filter(slug=slug)
+        .filter(
+            Q(pk__in=Organization.objects.visible_to(user).values("pk"))
+            | Q(pk__in=organizations_posted_for(user).values("pk"))
+        )
+        .first()
+    )
+    if organization is None:
+        raise Http404("No organization found.")
+    return organization
+
+
+def posting_of_customer(*, user, pk) -> Posting:
+    """A posting its customer's members (or staff) act on as the customer; 404 for the
+    experts who see it, as for everyone else."""
+    if not user.is_authenticated:
+        raise Http404("No posting found.")
+    postings = Posting.objects.select_related("organization")
+    if not user.sees_everything:
+        postings = postings.filter(organization__in=Organization.objects.visible_to(user))
+    posting = postings.filter(pk=pk).first()
+    if posting is None:
+        raise Http404("No posting found.")
+    return posting
+
+
 def posting_get(*, user, pk) -> Posting:
     return get_visible_or_404(
-        Posting.objects.select_related("organization", "project").prefetch_related("skills"),
+        Posting.objects.select_related("organization", "project", "created_by").prefetch_related(
+            "skills"
+        ),
         user,
         pk=pk,
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("postings/", postings.posting_list, name="posting_list"),
     path("orgs/<slug:slug>/postings/new/", postings.posting_new, name="posting_new"),
     path("postings/<int:pk>/", postings.posting_detail, name="posting_detail"),
+    path("postings/<int:pk>/close/", postings.posting_close_view, name="posting_close"),
     path("postings/<int:pk>/offer/", postings.offer_send_view, name="offer_send"),
     path("offers/<int:pk>/withdraw/", postings.offer_withdraw_view, name="offer_withdraw"),
     path("offers/<int:pk>/shortlist/", postings.offer_shortlist, name="offer_shortlist"),

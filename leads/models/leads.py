@@ -22,6 +22,11 @@ class LeadQuerySet(models.QuerySet):
     def open(self):
         return self.filter(stage__in=OPEN_STAGES)
 
+    def posting_for_customer(self):
+        """R-MATCH: leads whose expert may post a project for the customer (the planned
+        work went to its organization, and the lead was not lost)."""
+        return self.filter(organization__isnull=False).exclude(stage=Lead.Stage.LOST)
+
 
 class Lead(models.Model):
     class Stage(models.TextChoices):
@@ -85,6 +90,11 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def may_post_for_customer(self) -> bool:
+        """As ``LeadQuerySet.posting_for_customer``, for one lead already read."""
+        return self.organization_id is not None and self.stage != Lead.Stage.LOST
 
     @property
     def next_stage(self) -> str | None:

@@ -68,6 +68,8 @@ def _detail_context(request, lead, **forms):
         "can_record": lead.is_open
         and (request.user.sees_everything or lead.expert_id == request.user.pk),
         "summary": getattr(lead, "summary", None),
+        # R-MATCH: the lead's expert posts a project needing an expert for the customer.
+        "can_post_for_customer": lead.expert_id == request.user.pk and lead.may_post_for_customer,
         "advance_form": forms.get("advance_form") or AdvanceForm(initial={"to": lead.next_stage}),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "history": event_list_for(lead)[:30],

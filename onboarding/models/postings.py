@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertProfile, Organization, Skill
 from projects.models import Project
+from projects.posting_rights import organizations_posted_for
 
 REGION_CODES = {code for code, _ in ExpertProfile.Region.choices}
 
@@ -17,12 +18,20 @@ class PostingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """R-MATCH / R-TENANT: staff see all; customers their organizations' postings;
         an onboarded expert the open postings sharing at least one of their skills, and
-        those they made an offer on (to follow its outcome)."""
+        those they made an offer on (to follow its outcome); the expert of a customer's
+        lead the postings they made for that customer."""
         if not user.is_authenticated:
             return self.none()
         if user.sees_everything:
             return self
-        own = Q(organization__memberships__user=user)
+        # The expert of a customer's lead sees what they posted for it while they still
+        # may post for it (their offers stay theirs: OfferQuerySet).
+        posted_for = Q(
+            on_behalf=True,
+            created_by=user,
+            organization__in=organizations_posted_for(user).values("pk"),
+        )
+        own = Q(organization__memberships__user=user) | posted_for
         profile = getattr(user, "expert_profile", None)
         if profile is None:
             return self.filter(own).distinct()
@@ -67,10 +76,16 @@ class Posting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Posted by the expert of the customer's lead (``created_by``), not by the customer: the
+    # customer still decides (R-MATCH; projects.posting_rights says who may).
+    on_behalf = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Set by the announcement job once the matching experts were emailed (R-MATCH: once).
     announced_at = models.DateTimeField(null=True, blank=True)
     chosen_at = models.DateTimeField(null=True, blank=True)
+    # Closed by the customer (or staff) without a choice; the reason is the customer's.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(max_length=2000, blank=True)
 
     objects = PostingQuerySet.as_manager()
 
@@ -86,6 +101,10 @@ class Posting(models.Model):
                 | Q(budget_max__isnull=True)
                 | Q(budget_max__gte=models.F("budget_min")),
                 name="posting_budget_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="posting_closed_has_time",
             ),
         ]
 
@@ -119,6 +138,13 @@ class Posting(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def decided_text(self) -> str:
+        """Why the posting takes no more offers, edits or choices."""
+        if self.status == self.Status.CLOSED:
+            return "This posting was closed without a choice; it takes no more offers."
+        return "The customer has already chosen an expert for this posting."
 
     def preferred_region_labels(self) -> list[str]:
         labels = dict(ExpertProfile.Region.choices)

@@ -12,6 +12,7 @@ from onboarding.services.postings import (
     offer_shortlist_set,
     offer_suggest_set,
     offer_withdraw,
+    posting_close,
     posting_create,
     postings_announce,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "offer_shortlist_set",
     "offer_suggest_set",
     "offer_withdraw",
+    "posting_close",
     "posting_create",
     "postings_announce",
     "stakeholder_add",

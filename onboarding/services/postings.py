@@ -10,6 +10,7 @@ from accounts.models import NETWORK_RULES, ExpertProfile, Membership
 from onboarding.models import Offer, Posting, Stakeholder, ToolAccess
 from payments.selectors.rates import expert_rate_on, region_minimum
 from payments.services.rates import assignment_rate_agree
+from projects.posting_rights import may_post_for
 from projects.services.projects import assignment_open
 from softwaresupp.events import changes_apply, event_record
 from softwaresupp.notifications import absolute_url, notify
@@ -43,28 +44,116 @@ def _is_owner(user, organization) -> bool:
     return Membership.objects.of(user, organization).owners().exists()
 
 
+def _posts_on_behalf(actor, organization) -> bool:
+    """Whether ``actor`` posts for the customer as the expert of its lead (R-MATCH); a
+    member or staff posts as themselves; anyone else is refused."""
+    if actor.sees_everything or _is_member(actor, organization):
+        return False
+    if may_post_for(actor, organization):
+        return True
+    raise PermissionDenied("Only the customer's members, staff or its lead's expert post for it.")
+
+
 @transaction.atomic
 def posting_create(*, actor, organization, project, skills, **fields) -> Posting:
-    """R-MATCH: a customer's member (or staff) posts a project that needs an expert; the
-    announcement job emails the matching experts once."""
-    if not (actor.sees_everything or _is_member(actor, organization)):
-        raise PermissionDenied("Only the customer's members or staff post for it.")
+    """R-MATCH: a customer's member, staff, or the expert of the customer's lead posts a
+    project that needs an expert; the announcement job emails the matching experts once.
+    A posting made on the customer's behalf is the customer's to decide: its owners are
+    told, once."""
+    on_behalf = _posts_on_behalf(actor, organization)
     skills = list(skills)
     if not skills:
         raise ValidationError({"skills": "Choose at least one technology."})
     fields = {k: v for k, v in fields.items() if k in POSTING_FIELDS}
-    posting = Posting(organization=organization, project=project, created_by=actor, **fields)
+    posting = Posting(
+        organization=organization,
+        project=project,
+        created_by=actor,
+        on_behalf=on_behalf,
+        **fields,
+    )
     posting.full_clean()
     posting.save()
     posting.skills.set(skills)
+    technology = ", ".join(sorted(str(s) for s in skills))
     event_record(
         actor=actor,
         target=posting,
         organization=organization,
-        verb="posted",
+        verb="posted for the customer" if on_behalf else "posted",
         changes={"status": (None, posting.get_status_display())},
-        note=", ".join(sorted(str(s) for s in skills)),
+        note=technology,
     )
+    if on_behalf:
+        notify(
+            template="posting_on_behalf",
+            recipients=_owners(organization),
+            key=f"posting_on_behalf:{posting.pk}",
+            context={
+                "posting": posting,
+                "expert": actor,
+                "technology": technology,
+                "posting_url": absolute_url(posting.get_absolute_url()),
+            },
+        )
+    return posting
+
+
+def _owners(organization) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(organization=organization)
+        .owners()
+        .select_related("user")
+    ]
+
+
+@transaction.atomic
+def posting_close(*, actor, posting: Posting, reason: str = "") -> Posting:
+    """R-MATCH: the customer (who would choose: an owner) or staff closes an open posting
+    without choosing. Every waiting offer is declined and its expert told, once; matching
+    experts no longer see it, those who offered see it closed."""
+    posting = _lock_posting(posting)
+    if not (actor.sees_everything or _is_owner(actor, posting.organization)):
+        raise PermissionDenied("Only an owner of the customer or staff closes a posting.")
+    if not posting.is_open:
+        raise ValidationError(
+            "This posting is closed already."
+            if posting.status == Posting.Status.CLOSED
+            else posting.decided_text
+        )
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "At most 2000 characters."})
+    now = timezone.now()
+    posting.status, posting.closed_at, posting.close_reason = Posting.Status.CLOSED, now, reason
+    posting.save(update_fields=["status", "closed_at", "close_reason"])
+    waiting = list(
+        posting.offers.select_for_update()
+        .filter(status=Offer.Status.SENT)
+        .select_related("expert")
+        .order_by("pk")
+    )
+    posting.offers.filter(pk__in=[o.pk for o in waiting]).update(
+        status=Offer.Status.DECLINED, shortlisted=False, updated_at=now
+    )
+    event_record(
+        actor=actor,
+        target=posting,
+        organization=posting.organization,
+        verb="closed without a choice",
+        changes={"status": (Posting.Status.OPEN.label, Posting.Status.CLOSED.label)},
+        note=f"{len(waiting)} offer(s) declined" + (f"; {reason}" if reason else ""),
+    )
+    posting_url = absolute_url(posting.get_absolute_url())
+    with outbox_batch():
+        for offer in waiting:
+            notify(
+                template="posting_closed",
+                recipients=[offer.expert],
+                key=f"posting_closed:{offer.pk}",
+                context={"posting": posting, "offer": offer, "posting_url": posting_url},
+            )
     return posting
 
 
@@ -141,7 +230,7 @@ def offer_send(*, actor, posting: Posting, **fields) -> Offer:
         raise ValidationError(refusal.replace("This expert has", "You have"))
     posting = _lock_posting(posting)
     if not posting.is_open:
-        raise ValidationError("The customer has already decided; offers are closed.")
+        raise ValidationError(posting.decided_text)
     fields = {k: v for k, v in fields.items() if k in OFFER_FIELDS}
     _check_offer_rate(actor, profile, fields.get("hourly_rate") or 0)
     offer = Offer.objects.select_for_update().filter(posting=posting, expert=actor).first()
@@ -171,10 +260,12 @@ def _lock_offer(offer: Offer) -> Offer:
 @transaction.atomic
 def offer_withdraw(*, actor, offer: Offer) -> Offer:
     """The expert takes their offer back before the choice (R-MATCH)."""
-    _lock_posting(offer.posting)
+    posting = _lock_posting(offer.posting)
     offer = _lock_offer(offer)
     if offer.expert_id != actor.pk:
         raise PermissionDenied("Only the expert who sent it withdraws an offer.")
+    if not posting.is_open:
+        raise ValidationError(posting.decided_text)
     if not offer.is_editable:
         raise ValidationError("This offer can no longer be withdrawn.")
     offer.status = Offer.Status.WITHDRAWN
@@ -246,7 +337,7 @@ def offer_choose(*, actor, offer: Offer) -> Offer:
     if not _is_owner(actor, posting.organization):
         raise PermissionDenied("Only an owner of the customer chooses the expert.")
     if not posting.is_open:
-        raise ValidationError("An expert has already been chosen for this posting.")
+        raise ValidationError(posting.decided_text)
     if offer.status != Offer.Status.SENT:
         raise ValidationError("This offer was withdrawn; choose another one.")
     today = timezone.now().date()
@@ -304,12 +395,7 @@ def _welcome(*, actor, posting, offer, assignment) -> None:
     organization = posting.organization
     project = posting.project
     board_url = absolute_url(project.get_absolute_url())
-    customers = [actor] + [
-        m.user
-        for m in Membership.objects.filter(organization=organization)
-        .owners()
-        .select_related("user")
-    ]
+    customers = [actor, *_owners(organization)]
     notify(
         template="welcome_customer",
         recipients=customers,

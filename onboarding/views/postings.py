@@ -7,9 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.models import Membership
-from accounts.selectors import organization_get
 from onboarding import selectors
-from onboarding.forms import OfferForm, PostingForm, ShortlistForm, SuggestForm
+from onboarding.forms import (
+    OfferForm,
+    PostingCloseForm,
+    PostingForm,
+    ShortlistForm,
+    SuggestForm,
+)
 from onboarding.models import Offer
 from onboarding.services import (
     offer_choose,
@@ -17,6 +22,7 @@ from onboarding.services import (
     offer_shortlist_set,
     offer_suggest_set,
     offer_withdraw,
+    posting_close,
     posting_create,
 )
 from softwaresupp.forms import apply_validation_error
@@ -41,7 +47,7 @@ def posting_list(request):
 
 @login_required
 def posting_new(request, slug):
-    organization = organization_get(user=request.user, slug=slug)
+    organization = selectors.posting_organization(user=request.user, slug=slug)
     form = PostingForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -50,14 +56,28 @@ def posting_new(request, slug):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Posted: matching experts will be emailed shortly.")
+            if posting.on_behalf:
+                messages.success(
+                    request,
+                    f"Posted for {organization.name}: its owners are told, matching experts "
+                    "emailed shortly, and the customer chooses.",
+                )
+            else:
+                messages.success(request, "Posted: matching experts will be emailed shortly.")
             return redirect(posting)
+    is_member = Membership.objects.of(request.user, organization).exists()
     return render(
-        request, "onboarding/posting_new.html", {"form": form, "organization": organization}
+        request,
+        "onboarding/posting_new.html",
+        {
+            "form": form,
+            "organization": organization,
+            "on_behalf": not (is_member or request.user.sees_everything),
+        },
     )
 
 
-def _detail(request, posting, *, offer_form=None):
+def _detail(request, posting, *, offer_form=None, close_form=None):
     user = request.user
     offers = list(selectors.offers_for(user=user, posting=posting))
     own = next((o for o in offers if o.expert_id == user.pk), None)
@@ -78,6 +98,9 @@ def _detail(request, posting, *, offer_form=None):
             and (own is None or own.status in (Offer.Status.SENT, Offer.Status.WITHDRAWN)),
             "is_customer": is_customer,
             "is_owner": is_owner,
+            "close_form": (close_form or PostingCloseForm())
+            if posting.is_open and (is_owner or user.sees_everything)
+            else None,
         },
     )
 
@@ -169,3 +192,26 @@ def offer_choose_view(request, pk):
     else:
         messages.success(request, f"{offer.expert} is your expert: you both get a welcome email.")
     return redirect(offer.posting)
+
+
+@login_required
+def posting_close_view(request, pk):
+    """R-MATCH: the customer closes the posting without choosing; the offers are declined."""
+    posting = selectors.posting_of_customer(user=request.user, pk=pk)
+    if refused := post_required_after_lookup(request):
+        return refused
+    form = PostingCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            posting_close(actor=request.user, posting=posting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                apply_validation_error(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(posting)
+        else:
+            messages.success(request, "Closed without a choice: the experts who offered are told.")
+            return redirect(posting)
+    posting = selectors.posting_get(user=request.user, pk=pk)
+    return _detail(request, posting, close_form=form)

@@ -151,6 +151,15 @@ ROUTES = {
         done=lambda w: Posting.objects.filter(title="Sweep posting").exists(),
     ),
     "onboarding:posting_detail": Sample(kwargs=lambda w: {"pk": w.posting_a.pk}),
+    # The customer closes without choosing: an owner or staff; a member is refused (as for
+    # the choice), the experts who see the posting get 404 (it is not theirs to close).
+    "onboarding:posting_close": Sample(
+        kwargs=lambda w: {"pk": w.posting_a.pk},
+        payload=lambda w: {"reason": "Sweep close"},
+        form=lambda w: w.posting_a.get_absolute_url(),
+        refused={"member_a": 403, "expert_a": 404},
+        done=lambda w: Posting.objects.filter(pk=w.posting_a.pk, status="closed").exists(),
+    ),
     "onboarding:offer_send": Sample(
         kwargs=lambda w: {"pk": w.posting_a.pk},
         payload=_offer_payload,

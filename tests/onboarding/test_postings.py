@@ -90,7 +90,7 @@ def test_one_offer_per_expert_edited_and_withdrawn_until_the_choice():
     assert not offers_for(user=m["owner"], posting=m["posting"]).exists()
     ben = send_offer(m["ben"], m["posting"])
     offer_choose(actor=m["owner"], offer=ben)
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(ValidationError, match="already chosen an expert"):
         send_offer(m["ana"], m["posting"])
 
 
@@ -145,7 +145,7 @@ def test_choosing_assigns_at_the_offer_rate_declines_the_others_and_welcomes_bot
     welcome_expert = OutboxMessage.objects.get(template="welcome_expert")
     assert welcome_expert.to == "ana@example.com"
     assert "outside the network" in welcome_expert.text and "Stakeholders" in welcome_expert.text
-    with pytest.raises(ValidationError, match="already been chosen"):
+    with pytest.raises(ValidationError, match="already chosen an expert"):
         offer_choose(actor=m["owner"], offer=other)
     assert OutboxMessage.objects.filter(template__startswith="welcome_").count() == 2
 

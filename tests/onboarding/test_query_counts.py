@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from onboarding.services import credential_store, stakeholder_add, tool_request
+from onboarding.services import credential_store, posting_create, stakeholder_add, tool_request
 from projects.models import Assignment
-from tests.factories.accounts import ExpertProfileFactory
+from tests.factories.accounts import ExpertProfileFactory, SkillFactory
+from tests.leads.helpers import lead_at, planned_work
 from tests.onboarding.helpers import market, posting_for, send_offer
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,39 @@ def test_staff_see_every_experts_stage_at_one_cost(staff_client, django_assert_n
         ExpertProfileFactory(skills=[m["django"]])
     with django_assert_num_queries(small):
         staff_client.get(url)
+
+
+def _post_for_customer(expert, m, n, start):
+    for i in range(start, start + n):
+        posting_create(
+            actor=expert,
+            organization=m["organization"],
+            project=m["posting"].project,
+            skills=[m["react"]],
+            title=f"For the customer {i}",
+            scope="Scope",
+            engagement_type="hourly",
+            hours_per_week=10,
+            starts_on=m["posting"].starts_on,
+        )
+
+
+@pytest.mark.parametrize("who", ["owner", "lead_expert"])
+def test_the_posting_list_with_postings_made_for_the_customer(
+    client, django_assert_num_queries, who
+):
+    """R-MATCH: postings the lead's expert made on the customer's behalf (their poster
+    shown) cost the same for the customer and for the expert, who sees them as theirs."""
+    m = market()
+    m["react"] = SkillFactory(name="React")
+    expert = ExpertProfileFactory(skills=[]).user  # sees these only as the poster
+    lead = lead_at("planning", expert=expert, contact_email=m["owner"].email)
+    planned_work(lead)
+    _post_for_customer(expert, m, 1, 0)
+    client.force_login(m["owner"] if who == "owner" else expert)
+    url = reverse("onboarding:posting_list")
+    small = _count(client, url)
+    _post_for_customer(expert, m, 10, 1)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert response.content.decode().count("on the customer's behalf") == 11

@@ -251,6 +251,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per URL")
+    parser.add_argument(
+        "--also",
+        default="",
+        help="another path to measure as the same expert, e.g. a small page for scale",
+    )
     args = parser.parse_args()
 
     os.environ.update(ENVIRONMENT)
@@ -268,11 +273,14 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{PORT}"
         print(f"{load_average()} before the measurements")
+        urls = {
+            "/healthz": (f"{base}/healthz", ""),
+            "board": (f"{base}{project.get_absolute_url()}", cookie),
+        }
+        if args.also:
+            urls[args.also] = (f"{base}{args.also}", cookie)
         results = interleaved(
-            {
-                "/healthz": (f"{base}/healthz", ""),
-                "board": (f"{base}{project.get_absolute_url()}", cookie),
-            },
+            urls,
             args.requests,
             args.concurrency,
             args.rounds,
@@ -297,6 +305,12 @@ def main() -> None:
         f"ratio board/healthz: {board['rps_median'] / health['rps_median']:.3f} (medians), "
         f"{board['rps_min'] / health['rps_min']:.3f} (mins)"
     )
+    if args.also:
+        also = results[args.also]
+        print(
+            f"ratio {args.also}/healthz: {also['rps_median'] / health['rps_median']:.3f} "
+            f"(medians), {also['bytes'] / 1024:.0f} KiB"
+        )
     print(f"{load_average()} after the measurements")
 
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q, Sum
 
 from projects.models import ProjectUpdate, Release, Sprint, Task, TaskHours
-from projects.models.core import BOARD_COLUMNS
+from projects.models.core import BOARD_COLUMNS, UNFINISHED_STATUSES
 from softwaresupp.forms import parse_id
 
 ZERO = Decimal("0.00")
@@ -66,6 +66,8 @@ class Column:
     key: str  # a task status, or "backlog"
     label: str
     tasks: list = field(default_factory=list)
+    # The cards as HTML, filled by the view (projects.views.cards) from the cache.
+    cards_html: list = field(default_factory=list)
     # The neighbouring columns, for the buttons that move without dragging.
     previous: Neighbour | None = None
     following: Neighbour | None = None
@@ -91,6 +93,8 @@ class Board:
     backlog: Column
     filters: BoardFilters
     updates: list
+    # The columns as HTML, set by the view (projects.views.cards) from the cache.
+    columns_html: str = ""
 
     @property
     def needs_estimate_count(self) -> int:
@@ -109,15 +113,6 @@ def board_tasks(*, project, sprint: Sprint, filters: BoardFilters, user):
             Q(sprint=sprint, status__in=BOARD_COLUMNS)
             | Q(sprint__isnull=True, status__in=(Task.Status.NEW, Task.Status.TODO))
         )
-        .select_related("assignee")
-        .prefetch_related(
-            Prefetch(
-                "releases",
-                queryset=Release.objects.only("pk", "stage", "title", "created_at").order_by(
-                    "-created_at", "-pk"
-                ),
-            )
-        )
         .order_by("position", "pk")
     )
     return filters.apply(tasks, user)
@@ -125,16 +120,9 @@ def board_tasks(*, project, sprint: Sprint, filters: BoardFilters, user):
 
 def attach_hours(tasks: list, week: tuple) -> None:
     """Hours logged on each task in total and in ``week`` (R-HOURS), in one query."""
-    rows = (
-        TaskHours.objects.filter(task_id__in=[t.pk for t in tasks])
-        .values("task_id")
-        .annotate(total=Sum("hours"), week=Sum("hours", filter=Q(day__range=week)))
-    )
-    hours = {row["task_id"]: row for row in rows}
+    hours = _hours_by_task([t.pk for t in tasks], week)
     for task in tasks:
-        row = hours.get(task.pk, {})
-        task.hours_logged = row.get("total") or ZERO
-        task.hours_this_week = row.get("week") or ZERO
+        task.hours_logged, task.hours_this_week = hours.get(task.pk, (ZERO, ZERO))
         # R-HOURS: work in progress is reported every week.
         task.no_hours_this_week = (
             task.status == Task.Status.IN_PROGRESS and not task.hours_this_week
@@ -143,11 +131,136 @@ def attach_hours(tasks: list, week: tuple) -> None:
         task.latest_release = releases[0] if releases else None
 
 
+def _hours_by_task(task_ids, week: tuple) -> dict:
+    rows = (
+        TaskHours.objects.filter(task_id__in=task_ids)
+        .values("task_id")
+        .annotate(total=Sum("hours"), week=Sum("hours", filter=Q(day__range=week)))
+        .values_list("task_id", "total", "week")
+    )
+    return {task_id: (total or ZERO, week or ZERO) for task_id, total, week in rows}
+
+
+class ReleaseBadge(NamedTuple):
+    pk: int
+    stage: str
+    stage_label: str
+    title: str
+
+
+class Card(NamedTuple):
+    """What one card shows, as plain values: the board reads rows, not model objects, and
+    the tuple is also the card's cache key (projects.views.cards), so a cached card can
+    never show anything but what these values render to."""
+
+    pk: int
+    title: str
+    kind: str
+    kind_label: str
+    status: str
+    priority: int
+    priority_label: str
+    sprint_id: int | None
+    assignee_id: int | None
+    assignee_name: str
+    estimate_hours: Decimal | None
+    due_on: object
+    hours_logged: Decimal
+    hours_this_week: Decimal
+    release: ReleaseBadge | None
+
+    @property
+    def needs_estimate(self) -> bool:
+        """R-ESTIMATE, as ``Task.needs_estimate``."""
+        return self.status in UNFINISHED_STATUSES and not self.estimate_hours
+
+    @property
+    def no_hours_this_week(self) -> bool:
+        # R-HOURS: work in progress is reported every week.
+        return self.status == Task.Status.IN_PROGRESS and not self.hours_this_week
+
+
+CARD_FIELDS = (
+    "pk",
+    "title",
+    "kind",
+    "status",
+    "priority",
+    "sprint_id",
+    "assignee_id",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+    "estimate_hours",
+    "due_on",
+)
+
+
+def _latest_releases(task_ids) -> dict:
+    """Each task's newest release, in one query (rows newest first: the first one wins)."""
+    rows = (
+        Release.tasks.through.objects.filter(task_id__in=task_ids)
+        .order_by("-release__created_at", "-release__pk")
+        .values_list("task_id", "release_id", "release__stage", "release__title")
+    )
+    stages = dict(Release.Stage.choices)
+    latest = {}
+    for task_id, pk, stage, title in rows:
+        latest.setdefault(task_id, ReleaseBadge(pk, stage, stages.get(stage, stage), title))
+    return latest
+
+
+def board_cards(*, project, sprint: Sprint, filters: BoardFilters, user) -> list[Card]:
+    tasks = board_tasks(project=project, sprint=sprint, filters=filters, user=user)
+    rows = list(tasks.values_list(*CARD_FIELDS))
+    # The board's tasks as a subquery, not a list of ids: nothing to send or compile per task.
+    task_ids = tasks.order_by().values("pk")
+    hours = _hours_by_task(task_ids, (sprint.starts_on, sprint.ends_on))
+    releases = _latest_releases(task_ids)
+    kinds, priorities = dict(Task.Kind.choices), dict(Task.Priority.choices)
+    cards = []
+    for (
+        pk,
+        title,
+        kind,
+        status,
+        priority,
+        sprint_id,
+        assignee_id,
+        first,
+        last,
+        email,
+        estimate,
+        due_on,
+    ) in rows:  # noqa: E501
+        logged, this_week = hours.get(pk, (ZERO, ZERO))
+        cards.append(
+            Card(
+                pk,
+                title,
+                kind,
+                kinds.get(kind, kind),
+                status,
+                priority,
+                priorities.get(priority, str(priority)),
+                sprint_id,
+                assignee_id,
+                # As User.__str__: the full name, or the email address.
+                (f"{first} {last}".strip() or email) if assignee_id else "",
+                estimate,
+                due_on,
+                logged,
+                this_week,
+                releases.get(pk),
+            )
+        )
+    return cards
+
+
 def board_get(
     *, project, sprint: Sprint, next_sprint: Sprint, filters: BoardFilters, user
 ) -> Board:
-    tasks = list(board_tasks(project=project, sprint=sprint, filters=filters, user=user))
-    attach_hours(tasks, (sprint.starts_on, sprint.ends_on))
+    cards = board_cards(project=project, sprint=sprint, filters=filters, user=user)
     labels = [Neighbour(status, Task.Status(status).label) for status in BOARD_COLUMNS]
     columns = {
         status: Column(
@@ -159,8 +272,8 @@ def board_get(
         for i, (status, label) in enumerate(labels)
     }
     backlog = Column("backlog", "Backlog")
-    for task in tasks:
-        (backlog if task.sprint_id is None else columns[task.status]).tasks.append(task)
+    for card in cards:
+        (backlog if card.sprint_id is None else columns[card.status]).tasks.append(card)
     updates = list(
         ProjectUpdate.objects.filter(project=project)
         .select_related("task", "author")

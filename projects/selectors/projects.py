@@ -35,14 +35,26 @@ class ProjectAccess:
 
 
 def project_access(*, user, project: Project) -> ProjectAccess:
+    """One query: the user's role in the project's organization and whether they are
+    assigned to it today, read side by side."""
     if not user.is_authenticated:
         return ProjectAccess()
-    role = (
-        Membership.objects.of(user, project.organization_id).values_list("role", flat=True).first()
+    role, is_expert = (
+        Project.objects.filter(pk=project.pk)
+        .annotate(
+            role=Subquery(
+                Membership.objects.of(user, OuterRef("organization_id")).values("role")[:1]
+            ),
+            is_expert=Exists(
+                Assignment.objects.current().filter(project=OuterRef("pk"), expert=user)
+            ),
+        )
+        .values_list("role", "is_expert")
+        .get()
     )
     return ProjectAccess(
         sees_everything=user.sees_everything,
-        is_expert=project.assignments.current().filter(expert=user).exists(),
+        is_expert=is_expert,
         is_customer=role is not None,
         is_owner=role == Membership.Role.OWNER,
     )

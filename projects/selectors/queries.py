@@ -220,13 +220,24 @@ def _utc(moment) -> str:
     return moment.astimezone(zoneinfo.ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def panel_for_project(*, user, project: Project, limit: int = 5) -> dict:
-    """The board's queries panel: a fixed three queries, however many queries there are."""
-    open_queries = query_list(user=user, project=project, state="open")
+def panel_for_project(*, user, project: Project, access=None, limit: int = 5) -> dict:
+    """The board's queries panel in one SQL query however many queries are open: the count
+    rides on every row as a window count, taken before the limit. With the board's
+    ``access`` (projects.selectors.projects.project_access) whether the user may ask is
+    known already."""
+    queries = list(
+        query_list(user=user, project=project, state="open").annotate(
+            open_total=Window(Count("pk"))
+        )[:limit]
+    )
+    if access is None:
+        asks = can_ask(user=user, project=project)
+    else:
+        asks = project.status != Project.Status.CLOSED and access.is_customer
     return {
-        "queries": list(open_queries[:limit]),
-        "open_count": open_queries.count(),
-        "can_ask": can_ask(user=user, project=project),
+        "queries": queries,
+        "open_count": queries[0].open_total if queries else 0,
+        "can_ask": asks,
         "project": project,
     }
 

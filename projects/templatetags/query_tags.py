@@ -22,8 +22,8 @@ STATE_CLASSES = {
 
 
 @register.simple_tag
-def query_board_panel(project, user):
-    return selectors.panel_for_project(user=user, project=project)
+def query_board_panel(project, user, access=None):
+    return selectors.panel_for_project(user=user, project=project, access=access or None)
 
 
 @register.simple_tag

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 from projects.forms.tasks import AssignForm, EstimateForm, MoveForm
 from projects.models import Task
@@ -14,6 +15,7 @@ from projects.selectors.projects import assignable_experts, project_access, proj
 from projects.selectors.tasks import task_get
 from projects.services.sprints import sprints_ensure
 from projects.services.tasks import task_assign, task_estimate, task_move
+from projects.views.cards import board_columns_render, csrf_fill
 from projects.views.common import redirect_back, refusal_text
 from softwaresupp.http import post_required_after_lookup
 
@@ -25,11 +27,15 @@ def _board_context(request, project, filters: BoardFilters, *, error="", notice=
         project=project, sprint=current, next_sprint=upcoming, filters=filters, user=request.user
     )
     query = urlencode(filters.as_query())
+    board_url = project.get_absolute_url() + (f"?{query}" if query else "")
+    board_columns_render(
+        board, project=project, access=access, user=request.user, board_url=board_url
+    )
     return {
         "project": project,
         "access": access,
         "board": board,
-        "board_url": project.get_absolute_url() + (f"?{query}" if query else ""),
+        "board_url": board_url,
         "filters": filters,
         "assignees": list(assignable_experts(project=project)),
         "kinds": Task.Kind.choices,
@@ -43,8 +49,12 @@ def board(request, pk):
     project = project_get(user=request.user, pk=pk)
     context = _board_context(request, project, BoardFilters.from_query(request.GET))
     if request.htmx and request.htmx.target == "board":
-        return render(request, "projects/_board.html", context)
-    return render(request, "projects/board.html", context)
+        return _board_response(request, "projects/_board.html", context)
+    return _board_response(request, "projects/board.html", context)
+
+
+def _board_response(request, template: str, context: dict) -> HttpResponse:
+    return HttpResponse(csrf_fill(request, render_to_string(template, context, request)))
 
 
 def _after_move(request, task, *, error: str = "", done: str = ""):
@@ -52,7 +62,7 @@ def _after_move(request, task, *, error: str = "", done: str = ""):
     also above the columns); otherwise back with a message."""
     if request.htmx:
         filters = BoardFilters.from_query(request.POST)
-        return render(
+        return _board_response(
             request,
             "projects/_board.html",
             _board_context(request, task.project, filters, error=error, notice=error or done),

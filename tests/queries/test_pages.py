@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Query, QueryResponse
+from projects.selectors.projects import project_access
 from projects.services.queries import query_ask, query_respond
 from tests.factories.accounts import StaffFactory, login_verified_staff
 from tests.factories.projects import ProjectFactory
@@ -236,12 +237,15 @@ class TestQueryCounts:
         request = RequestFactory().get("/")
         request.user = team.customer
         template = Template('{% include "queries/board_panel.html" %}')
-        with django_assert_num_queries(3):
-            html = template.render(
-                Context({"project": team.project, "request": request, "user": team.customer})
-            )
+        access = project_access(user=team.customer, project=team.project)
+        context = {"project": team.project, "request": request, "user": team.customer}
+        with django_assert_num_queries(1):
+            html = template.render(Context({**context, "access": access}))
         assert "Ask a question" in html
         assert f"{count} open" in html
+        # Without the board's access it reads whether the user may ask.
+        with django_assert_num_queries(2):
+            assert f"{count} open" in template.render(Context(context))
 
 
 @pytest.mark.parametrize("count", [2, 30, 300])

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from projects.models import ProjectUpdate, Release, Sprint, Task, TaskHours
 from projects.models.core import BOARD_COLUMNS, UNFINISHED_STATUSES
@@ -196,65 +196,71 @@ CARD_FIELDS = (
 )
 
 
-def _latest_releases(task_ids) -> dict:
-    """Each task's newest release, in one query (rows newest first: the first one wins)."""
-    rows = (
-        Release.tasks.through.objects.filter(task_id__in=task_ids)
-        .order_by("-release__created_at", "-release__pk")
-        .values_list("task_id", "release_id", "release__stage", "release__title")
+def _with_hours_and_release(tasks, week: tuple):
+    """Each task's hours (in total and in ``week``) and newest release, as subqueries of
+    the tasks' own query: one round trip for the whole board."""
+    hours = TaskHours.objects.filter(task=OuterRef("pk")).order_by().values("task")
+    releases = Release.tasks.through.objects.filter(task=OuterRef("pk")).order_by(
+        "-release__created_at", "-release__pk"
     )
-    stages = dict(Release.Stage.choices)
-    latest = {}
-    for task_id, pk, stage, title in rows:
-        latest.setdefault(task_id, ReleaseBadge(pk, stage, stages.get(stage, stage), title))
-    return latest
+    return tasks.annotate(
+        hours_total=Subquery(hours.annotate(sum=Sum("hours")).values("sum")),
+        hours_week=Subquery(hours.filter(day__range=week).annotate(sum=Sum("hours")).values("sum")),
+        release_pk=Subquery(releases.values("release_id")[:1]),
+        release_stage=Subquery(releases.values("release__stage")[:1]),
+        release_title=Subquery(releases.values("release__title")[:1]),
+    )
 
 
 def board_cards(*, project, sprint: Sprint, filters: BoardFilters, user) -> list[Card]:
     tasks = board_tasks(project=project, sprint=sprint, filters=filters, user=user)
-    rows = list(tasks.values_list(*CARD_FIELDS))
-    # The board's tasks as a subquery, not a list of ids: nothing to send or compile per task.
-    task_ids = tasks.order_by().values("pk")
-    hours = _hours_by_task(task_ids, (sprint.starts_on, sprint.ends_on))
-    releases = _latest_releases(task_ids)
+    tasks = _with_hours_and_release(tasks, (sprint.starts_on, sprint.ends_on))
+    rows = tasks.values_list(
+        *CARD_FIELDS, "hours_total", "hours_week", "release_pk", "release_stage", "release_title"
+    )
     kinds, priorities = dict(Task.Kind.choices), dict(Task.Priority.choices)
-    cards = []
-    for (
-        pk,
-        title,
-        kind,
-        status,
-        priority,
-        sprint_id,
-        assignee_id,
-        first,
-        last,
-        email,
-        estimate,
-        due_on,
-    ) in rows:  # noqa: E501
-        logged, this_week = hours.get(pk, (ZERO, ZERO))
-        cards.append(
-            Card(
-                pk,
-                title,
-                kind,
-                kinds.get(kind, kind),
-                status,
-                priority,
-                priorities.get(priority, str(priority)),
-                sprint_id,
-                assignee_id,
-                # As User.__str__: the full name, or the email address.
-                (f"{first} {last}".strip() or email) if assignee_id else "",
-                estimate,
-                due_on,
-                logged,
-                this_week,
-                releases.get(pk),
-            )
+    stages = dict(Release.Stage.choices)
+    return [
+        Card(
+            pk,
+            title,
+            kind,
+            kinds.get(kind, kind),
+            status,
+            priority,
+            priorities.get(priority, str(priority)),
+            sprint_id,
+            assignee_id,
+            # As User.__str__: the full name, or the email address.
+            (f"{first} {last}".strip() or email) if assignee_id else "",
+            estimate,
+            due_on,
+            total or ZERO,
+            week or ZERO,
+            ReleaseBadge(release, stage, stages.get(stage, stage), release_title)
+            if release
+            else None,
         )
-    return cards
+        for (
+            pk,
+            title,
+            kind,
+            status,
+            priority,
+            sprint_id,
+            assignee_id,
+            first,
+            last,
+            email,
+            estimate,
+            due_on,
+            total,
+            week,
+            release,
+            stage,
+            release_title,
+        ) in rows
+    ]
 
 
 def board_get(

@@ -34,30 +34,38 @@ class ProjectAccess:
         return self.sees_everything
 
 
-def project_access(*, user, project: Project) -> ProjectAccess:
-    """One query: the user's role in the project's organization and whether they are
-    assigned to it today, read side by side."""
-    if not user.is_authenticated:
-        return ProjectAccess()
-    role, is_expert = (
-        Project.objects.filter(pk=project.pk)
-        .annotate(
-            role=Subquery(
-                Membership.objects.of(user, OuterRef("organization_id")).values("role")[:1]
-            ),
-            is_expert=Exists(
-                Assignment.objects.current().filter(project=OuterRef("pk"), expert=user)
-            ),
-        )
-        .values_list("role", "is_expert")
-        .get()
-    )
+def _access_annotations(user) -> dict:
+    """The user's role in a project's organization and whether they are assigned to it
+    today, as columns of the project's own row."""
+    return {
+        "access_role": Subquery(
+            Membership.objects.of(user, OuterRef("organization_id")).values("role")[:1]
+        ),
+        "access_is_expert": Exists(
+            Assignment.objects.current().filter(project=OuterRef("pk"), expert=user)
+        ),
+    }
+
+
+def _access(user, role: str | None, is_expert: bool) -> ProjectAccess:
     return ProjectAccess(
         sees_everything=user.sees_everything,
         is_expert=is_expert,
         is_customer=role is not None,
         is_owner=role == Membership.Role.OWNER,
     )
+
+
+def project_access(*, user, project: Project) -> ProjectAccess:
+    if not user.is_authenticated:
+        return ProjectAccess()
+    role, is_expert = (
+        Project.objects.filter(pk=project.pk)
+        .annotate(**_access_annotations(user))
+        .values_list("access_role", "access_is_expert")
+        .get()
+    )
+    return _access(user, role, is_expert)
 
 
 def _visible(user):
@@ -89,6 +97,18 @@ def project_list(*, user, status: str | None = None):
 
 def project_get(*, user, pk: int) -> Project:
     return get_visible_or_404(Project.objects.select_related("organization"), user, pk=pk)
+
+
+def project_get_with_access(*, user, pk: int) -> tuple[Project, ProjectAccess]:
+    """``project_get`` and ``project_access`` in one query (the board reads both)."""
+    if not user.is_authenticated:
+        return project_get(user=user, pk=pk), ProjectAccess()
+    project = get_visible_or_404(
+        Project.objects.select_related("organization").annotate(**_access_annotations(user)),
+        user,
+        pk=pk,
+    )
+    return project, _access(user, project.access_role, project.access_is_expert)
 
 
 def project_team(*, project: Project):

@@ -11,7 +11,11 @@ from django.template.loader import render_to_string
 from projects.forms.tasks import AssignForm, EstimateForm, MoveForm
 from projects.models import Task
 from projects.selectors.board import BoardFilters, board_get
-from projects.selectors.projects import assignable_experts, project_access, project_get
+from projects.selectors.projects import (
+    assignable_experts,
+    project_access,
+    project_get_with_access,
+)
 from projects.selectors.tasks import task_get
 from projects.services.sprints import sprints_ensure
 from projects.services.tasks import task_assign, task_estimate, task_move
@@ -20,8 +24,8 @@ from projects.views.common import redirect_back, refusal_text
 from softwaresupp.http import post_required_after_lookup
 
 
-def _board_context(request, project, filters: BoardFilters, *, error="", notice=""):
-    access = project_access(user=request.user, project=project)
+def _board_context(request, project, filters: BoardFilters, *, access=None, error="", notice=""):
+    access = access or project_access(user=request.user, project=project)
     current, upcoming = sprints_ensure(project=project)
     board = board_get(
         project=project, sprint=current, next_sprint=upcoming, filters=filters, user=request.user
@@ -46,8 +50,8 @@ def _board_context(request, project, filters: BoardFilters, *, error="", notice=
 
 @login_required
 def board(request, pk):
-    project = project_get(user=request.user, pk=pk)
-    context = _board_context(request, project, BoardFilters.from_query(request.GET))
+    project, access = project_get_with_access(user=request.user, pk=pk)
+    context = _board_context(request, project, BoardFilters.from_query(request.GET), access=access)
     if request.htmx and request.htmx.target == "board":
         return _board_response(request, "projects/_board.html", context)
     return _board_response(request, "projects/board.html", context)

@@ -206,9 +206,9 @@ class TestBoardPage:
         with CaptureQueriesContext(connection) as small:
             response = _board(client, project)
         assert response.status_code == 200
-        # The board's own reads are fixed (session, user, project, role, sprints, tasks,
-        # releases, hours, updates, assignees, nav); the panels other areas include on the
-        # board add a few of their own.
+        # The board's own reads are fixed (session, user, the project with the user's role
+        # and assignment, sprints, the tasks with their hours and newest release, updates,
+        # assignees, nav); the panels other areas include on the board add one each.
         assert len(small) <= BOARD_MAX_QUERIES
 
         _fill(project, sprint, 290, [lead, member])
@@ -219,7 +219,7 @@ class TestBoardPage:
         assert sum(c.count for c in [*board.columns, board.backlog]) > 200
 
 
-BOARD_MAX_QUERIES = 20
+BOARD_MAX_QUERIES = 12
 
 
 class TestMoves:

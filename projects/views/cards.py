@@ -10,6 +10,7 @@ keys expire. The CSRF token is never cached: the card holds a slot that each res
 with the viewer's token (``csrf_fill``)."""
 
 import hashlib
+import re
 from functools import lru_cache
 
 from django.core.cache import caches
@@ -21,6 +22,9 @@ from django.utils.safestring import mark_safe
 CARD_TEMPLATE = "projects/_card.html"
 COLUMNS_TEMPLATE = "projects/_columns.html"
 FRAGMENT_TTL = 6 * 3600
+# Part of every key: change it when this module changes how it renders (a template's own
+# changes are in the key already, by its source).
+RENDERING = 2
 # Stands for the CSRF field in a cached card. Escaped text cannot contain "<", so only a
 # template can write it.
 CSRF_SLOT = "<!--csrf-field-->"
@@ -37,8 +41,19 @@ def _template(name: str):
     return template, _source_digest(template.template.source)
 
 
+# Indentation and blank lines left by template tags: a third of a card's bytes. A run of
+# whitespace with a line break becomes one line break, which HTML shows as the space it
+# showed before (the card and columns hold no <pre> or <textarea>).
+_LAYOUT_WHITESPACE = re.compile(r"[ \t]*\n\s*")
+
+
+def _compact(html: str) -> str:
+    return _LAYOUT_WHITESPACE.sub("\n", html)
+
+
 def _key(kind: str, *parts) -> str:
-    return f"{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr((RENDERING, parts)).encode(), digest_size=16)
+    return f"{kind}:{digest.hexdigest()}"
 
 
 def board_columns_render(board, *, project, access, user, board_url: str) -> None:
@@ -60,7 +75,7 @@ def board_columns_render(board, *, project, access, user, board_url: str) -> Non
     html = fragments.get(columns_key)
     if html is None:
         _cards_render(planned, card_template, can_triage=can_triage, board_url=board_url)
-        html = columns_template.render({"board": board, "can_triage": can_triage})
+        html = _compact(columns_template.render({"board": board, "can_triage": can_triage}))
         fragments.set(columns_key, html, FRAGMENT_TTL)
     board.columns_html = mark_safe(html)
 
@@ -73,15 +88,17 @@ def _cards_render(planned, template, *, can_triage: bool, board_url: str) -> Non
     for column, card, key, can_take in planned:
         html = found.get(key) or rendered.get(key)
         if html is None:
-            html = template.render(
-                {
-                    "task": card,
-                    "column": column,
-                    "can_triage": can_triage,
-                    "can_take": can_take,
-                    "board_url": board_url,
-                    "csrf_field": slot,
-                }
+            html = _compact(
+                template.render(
+                    {
+                        "task": card,
+                        "column": column,
+                        "can_triage": can_triage,
+                        "can_take": can_take,
+                        "board_url": board_url,
+                        "csrf_field": slot,
+                    }
+                )
             )
             rendered[key] = html
         column.cards_html.append(mark_safe(html))

@@ -37,6 +37,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the bench DB as it is")
     parser.add_argument("--runs", type=int, default=5, help="interleaved rounds per figure")
     parser.add_argument("--exports-only", action="store_true", help="time the CSV exports only")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the figures whose label contains this text (repeatable)",
+    )
     args = parser.parse_args()
 
     if not args.keep:
@@ -87,6 +93,10 @@ def main() -> None:
     year = {"start": "2025-03-09", "end": "2026-03-08"}
     month = {"start": "2026-02-09", "end": "2026-03-08"}
     runs = args.runs
+
+    def wanted(label: str) -> bool:
+        return not args.only or any(part in label for part in args.only)
+
     print(f"\n{load_average()} before the measurements\n")
     print(HEADER)
 
@@ -107,6 +117,8 @@ def main() -> None:
         )
 
     def report(user, label, dates, group, baselines):
+        if not wanted(label):
+            return
         client = client_for(user)
 
         def page():
@@ -193,23 +205,24 @@ def main() -> None:
             )
 
         grid_client = client_for(an_expert)
-        print(
-            row(
-                "Expert's weekly grid",
-                interleaved(
-                    lambda: grid_client.get("/timesheet/", {"week": "2026-03-02"}),
-                    grouped(
-                        entries,
-                        "task_id, day",
-                        f"expert_id = {an_expert.pk}",
-                        {"start": "2026-03-02", "end": "2026-03-08"},
+        if wanted("Expert's weekly grid"):
+            print(
+                row(
+                    "Expert's weekly grid",
+                    interleaved(
+                        lambda: grid_client.get("/timesheet/", {"week": "2026-03-02"}),
+                        grouped(
+                            entries,
+                            "task_id, day",
+                            f"expert_id = {an_expert.pk}",
+                            {"start": "2026-03-02", "end": "2026-03-08"},
+                        ),
+                        runs,
                     ),
-                    runs,
+                    "the week's entries GROUP BY task_id, day",
                 ),
-                "the week's entries GROUP BY task_id, day",
-            ),
-            flush=True,
-        )
+                flush=True,
+            )
 
     from timesheets import exports, selectors
     from timesheets.selectors import ReportFilter
@@ -252,6 +265,8 @@ def main() -> None:
 
     memory = []
     for user, label in ((big_customer, n(big)), (staff, n(total))):
+        if not wanted(f"CSV export of {label} entries"):
+            continue
         params = {**year, "group": "entry"}
         page = export_page(user, params)
         size = page()

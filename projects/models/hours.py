@@ -15,9 +15,19 @@ from django.db.models import Q
 class TaskHours(models.Model):
     """The sum of the time entries of one expert on one task on one day (the expert's day)."""
 
-    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="logged_hours")
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: each foreign key leads an index below (the task the unique
+    # constraint's), which serves its lookups and cascades. A plain index on the expert
+    # alone made PostgreSQL read the staff's hours by expert through the table (a heap
+    # fetch per row) instead of the covering index: 2.5× slower.
+    task = models.ForeignKey(
+        "projects.Task", on_delete=models.CASCADE, related_name="logged_hours", db_index=False
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     hours = models.DecimalField(max_digits=6, decimal_places=2)
     # How many entries the hours sum: the hours reports count an expert's entries without

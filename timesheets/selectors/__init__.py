@@ -11,6 +11,7 @@ from timesheets.selectors.common import (  # noqa: F401
     TaskTimeSummary,
     dashboard_hours,
     expert_assigned_on,
+    hours_projects,
     hours_visible_to,
     task_loggable_get,
     task_time_summary,
@@ -27,6 +28,8 @@ from timesheets.selectors.reports import (  # noqa: F401
     GROUPS,
     CountedRows,
     ReportFilter,
+    TaskRows,
+    expert_rows,
     report_choice_list,
     report_choices,
     report_entries,
@@ -42,4 +45,5 @@ from timesheets.selectors.reports import (  # noqa: F401
     report_table,
     settled_days,
     with_plans,
+    worked_task_ids,
 )

@@ -56,6 +56,22 @@ def hours_visible_to(user):
     return rows.filter(Q(expert=user) | Q(project_id__in=user._timesheet_project_ids))
 
 
+def hours_projects(user):
+    """The projects whose hours ``hours_visible_to(user)`` can show, as a small query on the
+    projects (a superset is fine: callers still ask the rollup): staff every project; a
+    customer their organizations'; an expert those and the projects of their own hours."""
+    projects = Project.objects.order_by()
+    if not user.is_authenticated:
+        return projects.none()
+    if user.sees_everything:
+        return projects
+    memberships = Membership.objects.filter(user=user).order_by().values("organization_id")
+    if not user.is_expert:
+        return projects.filter(organization_id__in=memberships)
+    own = TaskHours.objects.filter(expert=user).order_by().values("project_id")
+    return projects.filter(Q(organization_id__in=memberships) | Q(pk__in=own))
+
+
 # --- single entries --------------------------------------------------------------------
 
 

@@ -30,7 +30,13 @@ from django.http import Http404
 from accounts.models import Organization, User
 from projects.models import Assignment, Project, Sprint, Task
 from timesheets.models import SettledPeriod, TimeEntry
-from timesheets.selectors.common import HOURS, ZERO, hours_visible_to, sum_hours
+from timesheets.selectors.common import (
+    HOURS,
+    ZERO,
+    hours_projects,
+    hours_visible_to,
+    sum_hours,
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,8 @@ def _coalesced(expression):
 
 
 def report_summary(*, user, report: ReportFilter, group: str | None = None) -> dict:
-    """Totals of the range from the rollup in two passes, without ``COUNT(DISTINCT …)``
-    over its rows:
+    """Totals of the range from the rollup, without ``COUNT(DISTINCT …)`` over its rows
+    for the totals:
 
     - the rows grouped by project and expert (as many groups as people on projects): the
       hours, the settled hours, the experts and each project's hours are added up from
@@ -116,9 +122,14 @@ def report_summary(*, user, report: ReportFilter, group: str | None = None) -> d
     - the tasks worked in the range (their ids, hashed once) grouped by project: how many
       per project and the sum of their estimates (the project view's plan).
 
-    The entries are counted from the rollup's counts too (the "by entry" view pages by
-    it)."""
+    The task view reads the worked tasks' ids in its order instead (``worked_task_ids``:
+    it pages through them). The expert view adds its totals up from its own rows (one
+    pass grouped by expert, ``expert_rows``) and counts the projects by index probes and
+    the tasks by their ids. The entries are counted from the rollup's counts too (the
+    "by entry" view pages by it)."""
     rows = report_hours(user=user, report=report)
+    if group == "expert":
+        return _expert_summary(user=user, report=report, rows=rows)
     pairs = (
         rows.values("project_id", "expert_id")
         .annotate(
@@ -137,24 +148,77 @@ def report_summary(*, user, report: ReportFilter, group: str | None = None) -> d
         experts.add(pair["expert_id"])
         project = pair["project_id"]
         project_hours[project] = project_hours.get(project, ZERO) + pair["pair_hours"]
+    summary = {
+        "hours": hours,
+        "settled": settled,
+        "experts": len(experts),
+        "projects": len(project_hours),
+        "project_hours": project_hours,
+        "entries": entries,
+    }
+    if group == "task":
+        summary["task_ids"] = worked_task_ids(rows)
+        summary["tasks"] = len(summary["task_ids"])
+        return summary
     worked = (
         Task.objects.filter(pk__in=rows.values("task_id").distinct())
         .values("project_id")
         .annotate(worked=Count("pk"), estimate=Sum("estimate_hours"))
         .order_by()
     )
-    project_plans = {plan["project_id"]: plan for plan in worked}
-    summary = {
-        "hours": hours,
-        "settled": settled,
-        "experts": len(experts),
-        "projects": len(project_hours),
-        "tasks": sum(plan["worked"] for plan in project_plans.values()),
-        "project_hours": project_hours,
-        "project_plans": project_plans,
-        "entries": entries,
-    }
+    summary["project_plans"] = {plan["project_id"]: plan for plan in worked}
+    summary["tasks"] = sum(plan["worked"] for plan in summary["project_plans"].values())
     return summary
+
+
+def _expert_summary(*, user, report: ReportFilter, rows) -> dict:
+    """The expert view's totals from its own rows (hours, settled hours and entries per
+    expert), the projects with hours (an index probe per project the user may see, no
+    pass over the rows) and the tasks worked (their ids, hashed once)."""
+    experts = list(expert_rows(rows, report=report))
+    worked_on = Exists(rows.filter(project_id=OuterRef("pk")))
+    return {
+        "hours": sum((row["hours"] for row in experts), ZERO),
+        "settled": sum((row["settled"] or ZERO for row in experts), ZERO),
+        "entries": sum(row["entries"] for row in experts),
+        "experts": len(experts),
+        "projects": hours_projects(user).filter(worked_on).count(),
+        "tasks": rows.values("task_id").distinct().count(),
+        "expert_rows": experts,
+    }
+
+
+def expert_rows(rows, *, report: ReportFilter):
+    """One row per expert with hours among ``rows``: hours, settled hours, tasks, days and
+    entries, ids only (names are read by id: joined here, every row's names would travel
+    through the sort the distinct counts need)."""
+    return (
+        rows.values("expert_id")
+        .annotate(
+            # Before ``hours``, which would otherwise name the annotation here.
+            settled=Sum("hours", filter=settled_days(report)),
+            hours=sum_hours(),
+            tasks=Count("task", distinct=True),
+            days=Count("day", distinct=True),
+            entries=Sum("entries"),
+        )
+        .order_by("-hours", "expert_id")
+    )
+
+
+TASK_ORDER = ("project__organization__name", "project__name", "title", "pk")
+
+
+def worked_task_ids(rows) -> list[int]:
+    """The ids of the tasks with hours among ``rows`` (the report's range), in the task
+    view's order: organization, project, title. Ids alone, so the database sorts the
+    worked tasks (thousands) by name without carrying the range's rows (hundreds of
+    thousands) through a join; the page's sums are then read for its hundred tasks."""
+    return list(
+        Task.objects.filter(pk__in=rows.values("task_id"))
+        .order_by(*TASK_ORDER)
+        .values_list("pk", flat=True)
+    )
 
 
 def _variance(actual, estimate):
@@ -223,18 +287,8 @@ def report_rows(*, user, report: ReportFilter, group: str):
             .order_by("-week", "organization_name", "project_name")
         )
     if group == "expert":
-        return (
-            in_range.values("expert_id")
-            .annotate(
-                hours=sum_hours(),
-                tasks=Count("task", distinct=True),
-                days=Count("day", distinct=True),
-                entries=Sum("entries"),
-            )
-            # Names are added by ``report_table()`` (one query by id): joined here, every
-            # row's names would travel through the sort the distinct counts need.
-            .order_by("-hours", "expert_id")
-        )
+        # Names are added by ``report_table()`` (one query by id).
+        return expert_rows(in_range, report=report)
     if group == "entry":
         return (
             report_entries(user=user, report=report)
@@ -275,6 +329,29 @@ def report_hours_before(*, user, report: ReportFilter) -> dict[int, Decimal]:
     )
 
 
+class TaskRows:
+    """The task view's rows, paged over the worked tasks' ids (in order, from the summary):
+    a page reads the sums and names of its own tasks only."""
+
+    def __init__(self, queryset, task_ids: list[int]):
+        self.queryset, self.task_ids = queryset, task_ids
+
+    def count(self) -> int:
+        return len(self.task_ids)
+
+    def __len__(self) -> int:
+        return len(self.task_ids)
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = self.task_ids[key]
+        if not ids:
+            return []
+        rows = {row["task_id"]: row for row in self.queryset.filter(task_id__in=ids).order_by()}
+        return [rows[pk] for pk in ids]
+
+
 class CountedRows:
     """A queryset of report rows whose count is already known from the summary (tasks
     worked, entries logged), so paging them costs no second pass over the entries."""
@@ -294,9 +371,12 @@ def report_table(*, user, report: ReportFilter, group: str, summary: dict):
     summary; for the bounded groupings, a list with the plans merged in."""
     if group == "project":
         return report_project_table(user=user, report=report, summary=summary)
-    rows = report_rows(user=user, report=report, group=group)
+    if group == "expert" and "expert_rows" in summary:
+        rows = summary["expert_rows"]
+    else:
+        rows = report_rows(user=user, report=report, group=group)
     if group == "task":
-        return CountedRows(rows, summary["tasks"])
+        return TaskRows(rows, summary["task_ids"])
     if group == "entry":
         return CountedRows(rows, summary["entries"])
     rows = list(rows)

@@ -116,6 +116,27 @@ def choice_label(field: str, obj) -> str:
     return str(obj)
 
 
+# The columns each filter's options are labelled from, and how (the same text as
+# ``choice_label``): options are read as values, not as model instances.
+CHOICE_COLUMNS = {
+    "organization": (("name",), lambda name: name),
+    "project": (
+        ("organization__name", "name"),
+        lambda organization, name: f"{organization} · {name}",
+    ),
+    "expert": (
+        ("first_name", "last_name", "email"),
+        lambda first, last, email: f"{first} {last}".strip() or email,
+    ),
+}
+
+
+def choice_options(field: str, queryset) -> list[tuple[int, str]]:
+    """``(pk, label)`` of each choice in ``queryset`` (one query, no model instances)."""
+    columns, label = CHOICE_COLUMNS[field]
+    return [(pk, label(*values)) for pk, *values in queryset.values_list("pk", *columns)]
+
+
 class SearchSelect(forms.Select):
     """A search box over a short select: typing asks the server for matches (htmx) and
     swaps them into the select; without JavaScript, "Apply" sends the text and the page
@@ -193,13 +214,14 @@ class ReportFilterForm(forms.Form):
         field = self.fields[name]
         field.queryset = queryset
         field.label_from_instance = lambda obj: choice_label(name, obj)
-        first = list(queryset[: CHOICES_SHOWN + 1])
+        first = choice_options(name, queryset[: CHOICES_SHOWN + 1])
         if len(first) > CHOICES_SHOWN:
             text = (self.data.get(f"{name}_q") or "").strip()[:100]
-            first = list(
+            first = choice_options(
+                name,
                 report_choice_list(
                     queryset, field=name, text=text, chosen=parse_id(self.data.get(name))
-                )
+                ),
             )
             field.widget = SearchSelect(
                 search_url=f"{reverse('timesheets:report_choices')}?field={name}",
@@ -207,9 +229,7 @@ class ReportFilterForm(forms.Form):
                 search_text=text,
             )
             self.searched[name] = text
-        field.widget.choices = [("", field.empty_label)] + [
-            (obj.pk, choice_label(name, obj)) for obj in first
-        ]
+        field.widget.choices = [("", field.empty_label)] + first
         return first
 
     def default_range(self):

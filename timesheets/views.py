@@ -19,7 +19,7 @@ from timesheets.forms import (
     ReportFilterForm,
     TimeEntryForm,
     TimeEntryLogForm,
-    choice_label,
+    choice_options,
 )
 from timesheets.models import format_hours, local_today
 from timesheets.selectors import GROUPS
@@ -306,7 +306,7 @@ def report_choices(request):
         "timesheets/_choices.html",
         {
             "empty_label": empty,
-            "options": [(obj.pk, choice_label(field, obj)) for obj in options],
+            "options": choice_options(field, options),
             "chosen": chosen,
         },
     )

@@ -28,13 +28,13 @@ def signed_hours(value) -> str:
     return text
 
 
+STATUS_LABELS = dict(Task.Status.choices)
+
+
 @register.filter
 def task_status(value) -> str:
     """A task status code as people read it: ``in_progress`` → "In progress"."""
-    try:
-        return Task.Status(value).label
-    except ValueError:
-        return value
+    return STATUS_LABELS.get(value, value)
 
 
 @register.simple_tag

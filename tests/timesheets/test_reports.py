@@ -15,6 +15,7 @@ from projects.models import Assignment, Task
 from tests.factories.accounts import MembershipFactory, StaffFactory, expert, login_verified_staff
 from tests.factories.projects import ProjectFactory, SprintFactory, TaskFactory
 from tests.factories.timesheets import TimeEntryFactory
+from timesheets.models import SettledPeriod
 
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 REPORT = reverse("timesheets:report")
@@ -204,6 +205,65 @@ def test_given_more_rows_than_a_page_when_paging_then_every_row_shows_once(
     assert len(set(seen)) == rows
 
 
+TOTALS = ("hours", "settled", "entries", "experts", "projects", "tasks")
+
+
+@pytest.mark.parametrize("who", ["customer", "expert", "staff"])
+def test_given_any_grouping_when_reporting_then_the_totals_are_the_same(client, books, who):
+    # The expert view adds its totals up from its own rows and the task view counts its
+    # tasks from the ids it pages through: each must agree with the other views. Eva also
+    # logged on another customer's project (her own hours there show to her and staff).
+    SettledPeriod.objects.create(starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 8))
+    Assignment.objects.create(
+        project=books.other_org_task.project, expert=books.expert, starts_on=date(2026, 1, 1)
+    )
+    TimeEntryFactory(
+        expert=books.expert, task=books.other_org_task, day=date(2026, 3, 12), hours=Decimal("3")
+    )
+    if who == "staff":
+        login_verified_staff(client, StaffFactory())
+    else:
+        client.force_login(getattr(books, who))
+
+    totals = {}
+    for group in ("project", "sprint", "expert", "task", "entry"):
+        summary = client.get(REPORT, {**RANGE, "group": group}).context["summary"]
+        totals[group] = tuple(summary[key] for key in TOTALS)
+
+    expected = {
+        "customer": (Decimal("11.75"), Decimal("2"), 4, 2, 1, 2),
+        "expert": (Decimal("7.5"), Decimal("2"), 3, 1, 2, 2),
+        "staff": (Decimal("21.75"), Decimal("2"), 6, 2, 2, 3),
+    }[who]
+    assert set(totals.values()) == {expected}
+
+
+def test_given_tasks_of_two_projects_when_paging_by_task_then_the_order_holds(
+    client, books, monkeypatch
+):
+    monkeypatch.setattr("timesheets.views.REPORT_PAGE_SIZE", 2)
+    second = ProjectFactory(organization=books.organization, name="Assembly line")
+    Assignment.objects.create(project=second, expert=books.raj, starts_on=date(2026, 1, 1))
+    for title in ("Welding", "Conveyor"):
+        TimeEntryFactory(
+            expert=books.raj, task=TaskFactory(project=second, title=title), day=date(2026, 3, 4)
+        )
+    client.force_login(books.customer)
+
+    titles = []
+    for number in (1, 2):
+        response = client.get(REPORT, {**RANGE, "group": "task", "page": number})
+        titles += [(row["project_name"], row["title"]) for row in response.context["page"]]
+
+    assert titles == [
+        ("Assembly line", "Conveyor"),
+        ("Assembly line", "Welding"),
+        ("Warehouse robots", "Dashboard charts"),
+        ("Warehouse robots", "Pick-and-place API"),
+    ]
+    assert response.context["summary"]["tasks"] == 4
+
+
 def _csv(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content).decode()
@@ -266,8 +326,9 @@ def test_given_more_rows_when_the_report_is_drawn_then_the_query_count_stays(
     # session, user, expert profile, the menu's organizations, the filter's organization,
     # project and expert choices (at most 51 each), the summary (the settled periods, the
     # hours by project and expert, the worked tasks by project: it also counts the rows to
-    # page) and the rows; projects add their names and the hours before the range, sprints
-    # their plans, experts their names
+    # page; for tasks their ids in order) and the rows (for tasks, the page's sums);
+    # projects add their names and the hours before the range, sprints their plans;
+    # experts: their rows give the totals, the projects and tasks are counted, names read
     with django_assert_num_queries(12 if group in ("project", "sprint", "expert") else 11):
         client.get(REPORT, {**RANGE, "group": group})
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 class TaskHours(models.Model):
     """The sum of the time entries of one expert on one task on one day (the expert's day)."""
 
-    # No index of their own: each foreign key leads an index below (the task the unique
+    # No index of their own: each foreign key leads one below (the task leads the unique
     # constraint's), which serves its lookups and cascades. A plain index on the expert
     # alone made PostgreSQL read the staff's hours by expert through the table (a heap
     # fetch per row) instead of the covering index: 2.5× slower.

@@ -349,7 +349,8 @@ class TaskRows:
         if not ids:
             return []
         rows = {row["task_id"]: row for row in self.queryset.filter(task_id__in=ids).order_by()}
-        return [rows[pk] for pk in ids]
+        # A task whose hours were deleted since its id was read drops out of the page.
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 class CountedRows:

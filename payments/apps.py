@@ -8,7 +8,7 @@ APPEND_ONLY_MODELS = ("LedgerTransaction", "LedgerEntry")
 def install_sqlite_ledger_guard(sender, using, **kwargs):
     """The ledger is append-only on the embedded SQLite default too: plain triggers refuse an
     UPDATE or DELETE of a ledger transaction or entry. On PostgreSQL the pgtrigger triggers
-    in the migrations do this (and check that each transaction sums to zero at COMMIT);
+    in the migrations do this (and check that each INSERT balances every transaction);
     pgtrigger skips SQLite, so these are installed here, idempotently, after every migrate
     (also when the schema is built without migrations)."""
     connection = connections[using]

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db import transaction as db_transaction
+from django.utils import timezone
 
 from payments.models import Account, LedgerEntry, LedgerTransaction
 from payments.models.ledger import NON_NEGATIVE_KINDS
@@ -86,27 +87,26 @@ def _check_lines(lines: list[Line]) -> dict[int, Decimal]:
     return deltas
 
 
-def _move_balances(locked: dict[int, Account], deltas: list[dict[int, Decimal]]) -> None:
-    """Apply the postings in order to the balances read under the lock, refusing the first
-    that would overdraw an account that cannot go negative (as if each were posted alone),
-    then write every changed running balance in ONE statement.
+def _move_balances(locked: dict[int, tuple[Decimal, bool]], deltas: list[dict[int, Decimal]]):
+    """Apply the postings in order to the balances read under the lock (``{pk: (balance,
+    can_go_negative)}``), refusing the first that would overdraw an account that cannot go
+    negative (as if each were posted alone), then write every changed running balance in
+    ONE statement.
 
     New balances are summed here in Decimal, not as ``F("balance") + delta`` in SQL: SQLite
     would add floats (2.01 - 0.01 - 2.00 is then slightly below zero and the
     not-overdrawn check refuses it)."""
-    balances = {pk: account.balance for pk, account in locked.items()}
+    balances = {pk: balance for pk, (balance, _) in locked.items()}
     for posting_deltas in deltas:
         for pk, delta in posting_deltas.items():
-            account = locked[pk]
-            if not account.can_go_negative and balances[pk] + delta < 0:
+            if not locked[pk][1] and balances[pk] + delta < 0:
                 raise ValidationError(
-                    f"{account} holds {balances[pk]}: {-delta} would overdraw it."
+                    f"{Account.objects.get(pk=pk)} holds {balances[pk]}: {-delta} would "
+                    "overdraw it."
                 )
         for pk, delta in posting_deltas.items():
             balances[pk] += delta
-    changed = [account for pk, account in locked.items() if balances[pk] != account.balance]
-    for account in changed:
-        account.balance = balances[account.pk]
+    changed = [(pk, balance) for pk, balance in balances.items() if balance != locked[pk][0]]
     for start in range(0, len(changed), BALANCES_PER_UPDATE):
         _write_balances(changed[start : start + BALANCES_PER_UPDATE])
 
@@ -115,18 +115,113 @@ def _move_balances(locked: dict[int, Account], deltas: list[dict[int, Decimal]])
 BALANCES_PER_UPDATE = 5000
 
 
-def _write_balances(accounts: list[Account]) -> None:
+def _write_balances(balances: list[tuple[int, Decimal]]) -> None:
     """``WITH v AS (VALUES …) UPDATE … FROM v`` (PostgreSQL, SQLite ≥ 3.33): one statement
     for many accounts, where ``bulk_update``'s ``CASE WHEN`` per account costs Django a
     quarter of a second to compile for 2,000 accounts (a settlement's)."""
     table = connection.ops.quote_name(Account._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * len(accounts))
+    rows = ", ".join(["(%s, %s)"] * len(balances))
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH v (id, balance) AS (VALUES {rows}) "
             f"UPDATE {table} SET balance = v.balance FROM v WHERE {table}.id = v.id",
-            [value for account in accounts for value in (account.pk, account.balance)],
+            [value for pair in balances for value in pair],
         )
+
+
+def _rows_per_statement(columns: int) -> int | None:
+    """How many rows of ``columns`` parameters one ``INSERT`` may carry: no limit on
+    PostgreSQL (psycopg2 sends the statement with its values in), SQLite's bound otherwise."""
+    limit = connection.features.max_query_params
+    return limit // columns if limit else None
+
+
+def _insert(table: str, columns: list[str], rows: list[tuple], returning: str = "") -> list:
+    """``INSERT INTO table (columns) VALUES …`` of plain tuples (what the ledger writes by
+    the thousand: no model instance built per row), ``RETURNING`` the given columns."""
+    table = connection.ops.quote_name(table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    row = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(rows))}"
+            + (f" RETURNING {returning}" if returning else ""),
+            [value for values in rows for value in values],
+        )
+        return cursor.fetchall() if returning else []
+
+
+def _batches(postings: list[Posting], columns: int, width) -> Iterable[list[Posting]]:
+    """The postings in runs whose ``width(posting)`` rows fit one statement; a run holds
+    whole postings, so every transaction's entries go in ONE ``INSERT`` (the balanced
+    check on PostgreSQL is per statement: ``payments.models.ledger``)."""
+    limit = _rows_per_statement(columns)
+    batch, rows = [], 0
+    for posting in postings:
+        if batch and limit and rows + width(posting) > limit:
+            yield batch
+            batch, rows = [], 0
+        batch.append(posting)
+        rows += width(posting)
+    if batch:
+        yield batch
+
+
+def _write_postings(postings: list[Posting]) -> list[LedgerTransaction]:
+    """One ``INSERT`` of the transactions and one of all their entries (in runs of whole
+    postings on SQLite, whose statements take at most 999 parameters)."""
+    now = timezone.now()
+    created_at = LedgerTransaction._meta.get_field("created_at").get_db_prep_value(now, connection)
+    sources = {
+        posting.key: (
+            (ContentType.objects.get_for_model(posting.source).pk, posting.source.pk)
+            if posting.source is not None
+            else (None, None)
+        )
+        for posting in postings
+    }
+    columns = ["idempotency_key", "source_type_id", "source_id", "memo", "reverses_id"]
+    ids = {}
+    for batch in _batches(postings, len(columns) + 1, lambda posting: 1):
+        ids.update(
+            _insert(
+                LedgerTransaction._meta.db_table,
+                [*columns, "created_at"],
+                [
+                    (
+                        posting.key,
+                        *sources[posting.key],
+                        posting.memo,
+                        posting.reverses.pk if posting.reverses is not None else None,
+                        created_at,
+                    )
+                    for posting in batch
+                ],
+                returning="idempotency_key, id",
+            )
+        )
+    for batch in _batches(postings, 4, lambda posting: len(posting.lines)):
+        _insert(
+            LedgerEntry._meta.db_table,
+            ["transaction_id", "account_id", "amount", "created_at"],
+            [
+                (ids[posting.key], account.pk, amount, created_at)
+                for posting in batch
+                for account, amount in posting.lines
+            ],
+        )
+    return [
+        LedgerTransaction(
+            id=ids[posting.key],
+            idempotency_key=posting.key,
+            source_type_id=sources[posting.key][0],
+            source_id=sources[posting.key][1],
+            memo=posting.memo,
+            reverses=posting.reverses,
+            created_at=now,
+        )
+        for posting in postings
+    ]
 
 
 def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:
@@ -149,7 +244,10 @@ def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:
     with db_transaction.atomic():
         # Locked in pk order, so two postings touching the same accounts never deadlock.
         locked = Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
-        locked = {account.pk: account for account in locked}
+        locked = {
+            pk: (balance, negative)
+            for pk, balance, negative in locked.values_list("pk", "balance", "can_go_negative")
+        }
         if account_ids - locked.keys():
             raise ValidationError(f"No ledger account #{min(account_ids - locked.keys())}.")
         # Keys read under the locks: a concurrent retry waits for the first, then finds it.
@@ -159,25 +257,7 @@ def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:
         new = [posting for posting in postings if posting.key not in existing]
         if new:
             _move_balances(locked, [deltas[posting.key] for posting in new])
-            created = LedgerTransaction.objects.bulk_create(
-                LedgerTransaction(
-                    idempotency_key=posting.key,
-                    source_type=(
-                        ContentType.objects.get_for_model(posting.source)
-                        if posting.source is not None
-                        else None
-                    ),
-                    source_id=posting.source.pk if posting.source is not None else None,
-                    memo=posting.memo,
-                    reverses=posting.reverses,
-                )
-                for posting in new
-            )
-            LedgerEntry.objects.bulk_create(
-                LedgerEntry(transaction=posted, account=locked[account.pk], amount=amount)
-                for posting, posted in zip(new, created, strict=True)
-                for account, amount in posting.lines
-            )
+            created = _write_postings(new)
             existing.update({posted.idempotency_key: posted for posted in created})
     return [existing[key] for key in keys]
 

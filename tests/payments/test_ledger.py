@@ -140,31 +140,55 @@ def test_the_database_refuses_to_update_or_delete_the_ledger(statement):
     assert LedgerTransaction.objects.get().memo == "earned"
 
 
-def _raw_entries(transaction_id, *pairs):
+def _raw_entries(*rows):
+    """``(transaction_id, account_id, amount)`` rows written in ONE raw ``INSERT``."""
     with connection.cursor() as cursor:
-        for account_id, amount in pairs:
-            cursor.execute(
-                "INSERT INTO payments_ledgerentry (transaction_id, account_id, amount, created_at)"
-                " VALUES (%s, %s, %s, CURRENT_TIMESTAMP)",
-                [transaction_id, account_id, amount],
-            )
+        cursor.execute(
+            "INSERT INTO payments_ledgerentry (transaction_id, account_id, amount, created_at)"
+            f" VALUES {', '.join(['(%s, %s, %s, CURRENT_TIMESTAMP)'] * len(rows))}",
+            [value for row in rows for value in row],
+        )
 
 
 @pytest.mark.postgres
-def test_postgres_refuses_an_unbalanced_transaction_when_it_is_checked():
+def test_postgres_refuses_an_unbalanced_insert():
     available, _, revenue = expert_accounts(expert())
     balanced = LedgerTransaction.objects.create(idempotency_key="raw-balanced")
     unbalanced = LedgerTransaction.objects.create(idempotency_key="raw-unbalanced")
 
     with transaction.atomic():
-        _raw_entries(balanced.pk, (available.pk, "3.00"), (revenue.pk, "-3.00"))
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _raw_entries((balanced.pk, available.pk, "3.00"), (balanced.pk, revenue.pk, "-3.00"))
 
     with pytest.raises(IntegrityError, match="does not sum to zero"), transaction.atomic():
-        _raw_entries(unbalanced.pk, (available.pk, "3.00"), (revenue.pk, "-2.00"))
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _raw_entries((unbalanced.pk, available.pk, "3.00"), (unbalanced.pk, revenue.pk, "-2.00"))
+
+    assert list(LedgerEntry.objects.values_list("transaction", flat=True)) == [balanced.pk] * 2
+
+
+@pytest.mark.postgres
+def test_postgres_checks_each_transaction_not_the_statements_total():
+    available, _, revenue = expert_accounts(expert())
+    first = LedgerTransaction.objects.create(idempotency_key="raw-first")
+    second = LedgerTransaction.objects.create(idempotency_key="raw-second")
+
+    with pytest.raises(IntegrityError, match="does not sum to zero"), transaction.atomic():
+        _raw_entries((first.pk, available.pk, "3.00"), (second.pk, revenue.pk, "-3.00"))
+
+    assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_a_transaction_written_in_parts_that_do_not_balance_each():
+    """The check is per statement: after every INSERT each transaction sums to zero, so a
+    transaction's entries are written together (``ledger_post_many`` does)."""
+    available, _, revenue = expert_accounts(expert())
+    split = LedgerTransaction.objects.create(idempotency_key="raw-split")
+
+    with pytest.raises(IntegrityError, match="does not sum to zero"), transaction.atomic():
+        _raw_entries((split.pk, available.pk, "3.00"))
+        _raw_entries((split.pk, revenue.pk, "-3.00"))
+
+    assert not LedgerEntry.objects.exists()
 
 
 @pytest.mark.postgres
@@ -174,7 +198,7 @@ def test_postgres_refuses_to_commit_an_unbalanced_transaction():
     unbalanced = LedgerTransaction.objects.create(idempotency_key="raw-unbalanced")
 
     with pytest.raises(IntegrityError, match="does not sum to zero"), transaction.atomic():
-        _raw_entries(unbalanced.pk, (available.pk, "3.00"))
+        _raw_entries((unbalanced.pk, available.pk, "3.00"))
 
     assert not LedgerEntry.objects.exists()
 

@@ -210,7 +210,7 @@ def _write_postings(postings: list[Posting]) -> list[LedgerTransaction]:
                 for account, amount in posting.lines
             ],
         )
-    return [
+    created = [
         LedgerTransaction(
             id=ids[posting.key],
             idempotency_key=posting.key,
@@ -222,6 +222,9 @@ def _write_postings(postings: list[Posting]) -> list[LedgerTransaction]:
         )
         for posting in postings
     ]
+    for posted in created:  # saved rows, as bulk_create leaves them
+        posted._state.adding, posted._state.db = False, connection.alias
+    return created
 
 
 def ledger_post_many(postings: Iterable[Posting]) -> list[LedgerTransaction]:

@@ -131,3 +131,28 @@ def _batch_queries(count: int) -> int:
 
 def test_a_batch_costs_the_same_statements_for_2_and_40_experts():
     assert _batch_queries(2) == _batch_queries(40)
+
+
+def test_a_batch_larger_than_one_sqlite_statement_is_written_whole():
+    """On SQLite (999 parameters a statement, as Django counts them) 600 postings go in runs
+    of whole postings, on PostgreSQL in one statement: either way each transaction gets its
+    own two entries, in the postings' order."""
+    people = [expert() for _ in range(3)]
+    revenue = expert_accounts(people[0])[2]
+    accounts = ledger_expert_accounts(
+        kind=AccountKind.EXPERT_AVAILABLE, expert_ids=[p.pk for p in people]
+    )
+
+    posted = ledger_post_many(credits(revenue, list(accounts.values()) * 200, amount="0.01"))
+
+    assert [t.idempotency_key for t in posted] == [f"k-{n}" for n in range(600)]
+    assert not any(t._state.adding for t in posted)
+    by_transaction = dict(
+        LedgerEntry.objects.filter(amount__gt=0).values_list("transaction", "account")
+    )
+    assert by_transaction == {
+        t.pk: account.pk for t, account in zip(posted, list(accounts.values()) * 200, strict=True)
+    }
+    assert balance(revenue) == Decimal("-6.00")
+    assert all(balance(account) == Decimal("2.00") for account in accounts.values())
+    call_command("ledger_check")

@@ -85,20 +85,19 @@ def _hours_by_rate(starts_on: date, ends_on: date) -> dict[tuple[int, int], dict
     reconciliation page recomputes each settlement from the entries themselves."""
     days = (
         TaskHours.objects.filter(day__gte=starts_on, day__lte=ends_on)
-        .values("expert_id", "project_id", "day")
+        .values_list("expert_id", "project_id", "day")
         .annotate(hours=Sum("hours"))
         .order_by()
     )
-    days = list(days)
-    rates = expert_rates_on({(row["expert_id"], row["day"]) for row in days})
+    days = list(days)  # tuples, not dicts: 28,000 of them for 1,000 experts
+    rates = expert_rates_on({(expert_id, day) for expert_id, _, day, _ in days})
     grouped: dict[tuple[int, int], dict] = defaultdict(lambda: defaultdict(Decimal))
-    for row in days:
-        rate = rates[(row["expert_id"], row["day"])]
+    for expert_id, project_id, day, hours in days:
+        rate = rates[(expert_id, day)]
         if rate is None:
-            raise ValidationError(f"Expert #{row['expert_id']} has no rate on {row['day']}.")
+            raise ValidationError(f"Expert #{expert_id} has no rate on {day}.")
         # Exact (quarter hours); SQLite's SUM drops the scale, shown as "3" not "3.00".
-        hours = row["hours"].quantize(HUNDREDTH)
-        grouped[(row["expert_id"], row["project_id"])][rate] += hours
+        grouped[(expert_id, project_id)][rate] += hours.quantize(HUNDREDTH)
     return grouped
 
 

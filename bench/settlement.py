@@ -15,8 +15,9 @@ machine falls on both alike):
 A. ``period_settle``: the whole service, as the daily job runs it: the settlement lock,
    hours grouped per expert, project and day, the rates in force, the lines, the batched
    ledger postings, the period's lock (one ``SettledPeriod`` row: entries are locked by
-   their day), and the ledger's deferred balanced-transaction triggers (fired by ``SET
-   CONSTRAINTS ALL IMMEDIATE``, the work COMMIT would do). A period is settled exactly
+   their day), the ledger's balanced-transaction check (one per ``INSERT`` of entries) and
+   the deferred foreign-key checks (fired by ``SET CONSTRAINTS ALL IMMEDIATE``, the work
+   COMMIT would do). A period is settled exactly
    once, so each run is inside a transaction that is rolled back, and ``VACUUM`` (not
    timed) clears the dead rows the rollback leaves. The statement emails, queued by the
    daily job after the settlement commits, are timed apart.
@@ -298,8 +299,8 @@ def settle_and_roll_back(starts_on) -> tuple[float, float, dict, int]:
 
 
 def balance_reads() -> list[tuple[str, str]]:
-    """An account with 10 entries and one with 100,000 (written in SQL, balanced by
-    construction), each read many times, interleaved."""
+    """An account with 10 entries and one with 100,000 (written in SQL, all the entries in
+    one INSERT the balanced check passes), each read many times, interleaved."""
     from django.db import connection
 
     from payments.models import AccountKind, LedgerEntry, LedgerTransaction
@@ -322,9 +323,6 @@ def balance_reads() -> list[tuple[str, str]]:
             expert_id
         ]
         with connection.cursor() as cursor:
-            # Balanced by construction (checked below); the per-row balanced-transaction
-            # trigger would plan its SUM on a table that is empty at the start of the load.
-            cursor.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER USER")
             cursor.execute(
                 f"INSERT INTO {LedgerTransaction._meta.db_table} "
                 "(idempotency_key, memo, created_at) "
@@ -346,7 +344,6 @@ def balance_reads() -> list[tuple[str, str]]:
                 "UPDATE payments_account SET balance = balance - %s WHERE id = %s",
                 [Decimal("0.01") * count, revenue.pk],
             )
-            cursor.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
         accounts[count] = account
     vacuum("payments_ledgerentry", "payments_account")
     assert not balance_mismatches() and not unbalanced_transactions()

@@ -147,7 +147,7 @@ def invitation_accept(request, token):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.organization}.")
             return redirect("dashboard")
     return render(

@@ -167,7 +167,7 @@ def test_the_invoice_list_costs_the_same_queries_for_1_and_7_invoices(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.content.decode().count("/billing/invoices/") == 7
-    assert "$60.00" in response.content.decode() and queries == 12
+    assert "$60.00" in response.content.decode() and queries == 11
 
 
 def test_the_invoice_page_costs_the_same_queries_for_1_and_8_lines(
@@ -204,7 +204,7 @@ def test_the_invoice_page_costs_the_same_queries_for_1_and_8_lines(
     assert response.content.decode().count("$60.00/h") == 8
     with django_assert_num_queries(pdf_queries):
         assert client.get(pdf_url).status_code == 200
-    assert (page_queries, pdf_queries) == (6, 4)
+    assert (page_queries, pdf_queries) == (5, 4)
 
 
 def test_a_budgeted_project_shows_its_cost_so_far_against_the_budget(client, acme, owner):

@@ -97,9 +97,9 @@ class TestProjectList:
         assert len(queries) == LIST_QUERIES
 
 
-# session, user, expert profile check, organizations for "new project", projects, their
-# current assignments (prefetch), the nav's organizations.
-LIST_QUERIES = 7
+# session, user with their expert profile, organizations for "new project", projects,
+# their current assignments (prefetch), the nav's organizations.
+LIST_QUERIES = 6
 
 
 class TestProjectCreateAndEdit:

@@ -212,9 +212,9 @@ def test_given_more_rows_when_the_grid_is_drawn_then_the_query_count_stays(
     signed_in, team, django_assert_num_queries, tasks
 ):
     _grow(team, tasks)
-    # session, user, expert profile, assignments, cells, tasks, settlements, addable tasks,
-    # the running timer
-    with django_assert_num_queries(9):
+    # session, user with their expert profile, assignments, cells, tasks, settlements,
+    # addable tasks, the running timer
+    with django_assert_num_queries(8):
         page = signed_in.get(WEEK)
     assert len(page.context["grid"].rows) == tasks + 1
 

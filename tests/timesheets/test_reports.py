@@ -323,13 +323,13 @@ def test_given_more_rows_when_the_report_is_drawn_then_the_query_count_stays(
 ):
     _grow(books, tasks)
     client.force_login(books.customer)
-    # session, user, expert profile, the menu's organizations, the filter's organization,
+    # session, user with their expert profile, the menu's organizations, the filter's organization,
     # project and expert choices (at most 51 each), the summary (the settled periods, the
     # hours by project and expert, the worked tasks by project: it also counts the rows to
     # page; for tasks their ids in order) and the rows (for tasks, the page's sums);
     # projects add their names and the hours before the range, sprints their plans;
     # experts: their rows give the totals, the projects and tasks are counted, names read
-    with django_assert_num_queries(12 if group in ("project", "sprint", "expert") else 11):
+    with django_assert_num_queries(11 if group in ("project", "sprint", "expert") else 10):
         client.get(REPORT, {**RANGE, "group": group})
 
 
@@ -339,8 +339,8 @@ def test_given_more_rows_when_exporting_then_the_query_count_stays(
 ):
     _grow(books, tasks)
     client.force_login(books.customer)
-    # session, user, the filter's organization, project and expert choices (at most 51
-    # each), expert profile, the rows (read in chunks; on PostgreSQL one COPY)
-    with django_assert_num_queries(7):
+    # session, user with their expert profile, the filter's organization, project and
+    # expert choices (at most 51 each), the rows (read in chunks; on PostgreSQL one COPY)
+    with django_assert_num_queries(6):
         rows = _csv(client.get(EXPORT, {**RANGE, "group": "entry"}))
     assert len(rows) == 1 + 4 + 2 * tasks

@@ -219,7 +219,7 @@ class TestBoardPage:
         assert sum(c.count for c in [*board.columns, board.backlog]) > 200
 
 
-BOARD_MAX_QUERIES = 12
+BOARD_MAX_QUERIES = 11
 
 
 class TestMoves:

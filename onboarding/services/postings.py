@@ -145,16 +145,21 @@ def posting_close(*, actor, posting: Posting, reason: str = "") -> Posting:
         changes={"status": (Posting.Status.OPEN.label, Posting.Status.CLOSED.label)},
         note=f"{len(waiting)} offer(s) declined" + (f"; {reason}" if reason else ""),
     )
-    posting_url = absolute_url(posting.get_absolute_url())
     with outbox_batch():
-        for offer in waiting:
-            notify(
-                template="posting_closed",
-                recipients=[offer.expert],
-                key=f"posting_closed:{offer.pk}",
-                context={"posting": posting, "offer": offer, "posting_url": posting_url},
-            )
+        _tell_experts(posting, waiting, template="posting_closed")
     return posting
+
+
+def _tell_experts(posting: Posting, offers, *, template: str) -> None:
+    """Each expert whose offer the posting's outcome declined, once per offer."""
+    posting_url = absolute_url(posting.get_absolute_url())
+    for offer in offers:
+        notify(
+            template=template,
+            recipients=[offer.expert],
+            key=f"{template}:{offer.pk}",
+            context={"posting": posting, "offer": offer, "posting_url": posting_url},
+        )
 
 
 def matching_experts(posting: Posting):
@@ -376,15 +381,8 @@ def offer_choose(*, actor, offer: Offer) -> Offer:
         changes={"status": (Posting.Status.OPEN.label, Posting.Status.CHOSEN.label)},
         note=f"{offer.expert} at ${offer.hourly_rate}/h; {len(others)} other offer(s) declined",
     )
-    posting_url = absolute_url(posting.get_absolute_url())
     with outbox_batch():
-        for other in others:
-            notify(
-                template="posting_declined",
-                recipients=[other.expert],
-                key=f"posting_declined:{other.pk}",
-                context={"posting": posting, "offer": other, "posting_url": posting_url},
-            )
+        _tell_experts(posting, others, template="posting_declined")
         _welcome(actor=actor, posting=posting, offer=offer, assignment=assignment)
     return offer
 

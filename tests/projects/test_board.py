@@ -10,13 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
 from projects.models import Assignment, Task
 from projects.models.core import BOARD_COLUMNS
-from tests.factories.accounts import customer
 from tests.factories.projects import (
     AssignmentFactory,
-    ProjectFactory,
     ReleaseFactory,
     TaskFactory,
     current_sprint,
@@ -26,21 +23,6 @@ from tests.factories.timesheets import TimeEntryFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "board"}
-
-
-@pytest.fixture
-def project():
-    return ProjectFactory(name="Fleet dashboard")
-
-
-@pytest.fixture
-def lead(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
-
-
-@pytest.fixture
-def owner(project):
-    return customer(project.organization, Membership.Role.OWNER)
 
 
 def _board(client, project, **params):

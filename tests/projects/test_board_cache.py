@@ -12,12 +12,10 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 
 from accounts.models import Membership
-from projects.models import Assignment, Release
+from projects.models import Release
 from projects.views.cards import CSRF_SLOT
 from tests.factories.accounts import customer
 from tests.factories.projects import (
-    AssignmentFactory,
-    ProjectFactory,
     ReleaseFactory,
     TaskFactory,
     current_sprint,
@@ -31,21 +29,6 @@ pytestmark = pytest.mark.django_db
 def _empty_fragments():
     caches["fragments"].clear()
     yield
-
-
-@pytest.fixture
-def project():
-    return ProjectFactory(name="Fleet dashboard")
-
-
-@pytest.fixture
-def lead(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
-
-
-@pytest.fixture
-def member(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.MEMBER).expert
 
 
 @pytest.fixture

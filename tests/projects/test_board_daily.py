@@ -25,26 +25,6 @@ HTMX_PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "task-panel"}
 
 
 @pytest.fixture
-def project():
-    return ProjectFactory(name="Fleet dashboard")
-
-
-@pytest.fixture
-def lead(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
-
-
-@pytest.fixture
-def member(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.MEMBER).expert
-
-
-@pytest.fixture
-def owner(project):
-    return customer(project.organization, Membership.Role.OWNER)
-
-
-@pytest.fixture
 def outsider():
     return customer(ProjectFactory().organization, Membership.Role.OWNER)
 

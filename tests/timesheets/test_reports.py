@@ -264,6 +264,23 @@ def test_given_tasks_of_two_projects_when_paging_by_task_then_the_order_holds(
     assert response.context["summary"]["tasks"] == 4
 
 
+def test_given_a_task_moved_to_another_project_when_reporting_by_task_then_it_still_shows(
+    client, books
+):
+    # Its hours keep the project they were logged on (the rollup's rows are not moved).
+    second = ProjectFactory(organization=books.organization, name="Assembly line")
+    Task.objects.filter(pk=books.task.pk).update(project=second)
+    client.force_login(books.customer)
+
+    response, rows = _rows(client, group="task")
+
+    assert [(row["title"], row["hours"], row["actual"]) for row in rows] == [
+        (books.task.title, Decimal("4.5"), Decimal("5.5")),
+        (books.other.title, Decimal("7.25"), Decimal("7.25")),
+    ]
+    assert response.context["summary"]["tasks"] == 2
+
+
 def _csv(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content).decode()
@@ -326,10 +343,12 @@ def test_given_more_rows_when_the_report_is_drawn_then_the_query_count_stays(
     # session, user with their expert profile, the menu's organizations, the filter's organization,
     # project and expert choices (at most 51 each), the summary (the settled periods, the
     # hours by project and expert, the worked tasks by project: it also counts the rows to
-    # page; for tasks their ids in order) and the rows (for tasks, the page's sums);
-    # projects add their names and the hours before the range, sprints their plans;
-    # experts: their rows give the totals, the projects and tasks are counted, names read
-    with django_assert_num_queries(11 if group in ("project", "sprint", "expert") else 10):
+    # page; for tasks their distinct ids, then the projects' tasks in order) and the rows
+    # (for tasks, the page's names and its sums); projects add their names and the hours
+    # before the range, sprints their plans; experts: their rows give the totals, the
+    # projects and tasks are counted, names read
+    queries = {"project": 11, "sprint": 11, "expert": 11, "task": 12, "entry": 10}[group]
+    with django_assert_num_queries(queries):
         client.get(REPORT, {**RANGE, "group": group})
 
 

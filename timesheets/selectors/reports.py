@@ -7,7 +7,8 @@ a fraction of the entries' rows, so the reports cost about what a plain ``SUM â€
 over the entries would; the rollup also counts the entries it sums. The "by entry" view
 and its export read the entries themselves: they show them one by one.
 
-Sums, counts and variances are computed by the database; Python only lays the rows out.
+Sums and counts are computed by the database; Python adds up their groups (a few
+thousand at most), subtracts the estimates and lays the rows out.
 """
 
 from dataclasses import dataclass
@@ -122,16 +123,16 @@ def report_summary(*, user, report: ReportFilter, group: str | None = None) -> d
     - the tasks worked in the range (their ids, hashed once) grouped by project: how many
       per project and the sum of their estimates (the project view's plan).
 
-    The task view reads the worked tasks' ids in its order instead (``worked_task_ids``:
-    it pages through them). The expert view adds its totals up from its own rows (one
-    pass grouped by expert, ``expert_rows``) and counts the projects by index probes and
-    the tasks by their ids. The entries are counted from the rollup's counts too (the
-    "by entry" view pages by it)."""
+    The task view reads the worked tasks' ids in its order instead of their plans
+    (``worked_task_ids``: it pages through them). The expert view adds its totals up from
+    its own rows (one pass grouped by expert, ``expert_rows``) and counts the projects by
+    index probes and the tasks by their ids. The entries are counted from the rollup's
+    counts too (the "by entry" view pages by it)."""
     rows = report_hours(user=user, report=report)
     if group == "expert":
         return _expert_summary(user=user, report=report, rows=rows)
-    pairs = (
-        rows.values("project_id", "expert_id")
+    pairs = (  # tuples, not dicts: thousands of groups for a large customer
+        rows.values_list("project_id", "expert_id")
         .annotate(
             pair_hours=Sum("hours"),
             pair_settled=Sum("hours", filter=settled_days(report)),
@@ -141,13 +142,12 @@ def report_summary(*, user, report: ReportFilter, group: str | None = None) -> d
     )
     hours = settled = ZERO
     entries, experts, project_hours = 0, set(), {}
-    for pair in pairs:
-        hours += pair["pair_hours"]
-        entries += pair["pair_entries"]
-        settled += pair["pair_settled"] or ZERO
-        experts.add(pair["expert_id"])
-        project = pair["project_id"]
-        project_hours[project] = project_hours.get(project, ZERO) + pair["pair_hours"]
+    for project, expert, pair_hours, pair_settled, pair_entries in pairs:
+        hours += pair_hours
+        entries += pair_entries
+        settled += pair_settled or ZERO
+        experts.add(expert)
+        project_hours[project] = project_hours.get(project, ZERO) + pair_hours
     summary = {
         "hours": hours,
         "settled": settled,
@@ -157,7 +157,7 @@ def report_summary(*, user, report: ReportFilter, group: str | None = None) -> d
         "entries": entries,
     }
     if group == "task":
-        summary["task_ids"] = worked_task_ids(rows)
+        summary["task_ids"] = worked_task_ids(rows, project_ids=project_hours)
         summary["tasks"] = len(summary["task_ids"])
         return summary
     worked = (
@@ -209,16 +209,21 @@ def expert_rows(rows, *, report: ReportFilter):
 TASK_ORDER = ("project__organization__name", "project__name", "title", "pk")
 
 
-def worked_task_ids(rows) -> list[int]:
+def worked_task_ids(rows, *, project_ids) -> list[int]:
     """The ids of the tasks with hours among ``rows`` (the report's range), in the task
-    view's order: organization, project, title. Ids alone, so the database sorts the
-    worked tasks (thousands) by name without carrying the range's rows (hundreds of
-    thousands) through a join; the page's sums are then read for its hundred tasks."""
-    return list(
-        Task.objects.filter(pk__in=rows.values("task_id"))
-        .order_by(*TASK_ORDER)
-        .values_list("pk", flat=True)
-    )
+    view's order: organization, project, title. Two narrow statements instead of a join of
+    the range's rows to the tasks: the distinct task ids of the rows (hashed, no sums),
+    and the tasks of the projects with hours (``project_ids``, from the summary's groups)
+    sorted by name, ids only; the worked ones are kept. A task moved to another project
+    after its hours were logged (its hours keep their project) is looked up by id."""
+    worked = set(rows.values_list("task_id", flat=True).distinct())
+    tasks = Task.objects.order_by(*TASK_ORDER).values_list("pk", flat=True)
+    ordered = [pk for pk in tasks.filter(project_id__in=project_ids) if pk in worked]
+    if len(ordered) < len(worked):
+        moved = worked.difference(ordered)
+        ordered = list(tasks.filter(Q(project_id__in=project_ids) | Q(pk__in=moved)))
+        ordered = [pk for pk in ordered if pk in worked]
+    return ordered
 
 
 def _variance(actual, estimate):
@@ -331,10 +336,12 @@ def report_hours_before(*, user, report: ReportFilter) -> dict[int, Decimal]:
 
 class TaskRows:
     """The task view's rows, paged over the worked tasks' ids (in order, from the summary):
-    a page reads the sums and names of its own tasks only."""
+    a page reads its hundred tasks' names and estimates by id, and their sums (in the range
+    and to date) from the rollup with no join: two small statements."""
 
-    def __init__(self, queryset, task_ids: list[int]):
-        self.queryset, self.task_ids = queryset, task_ids
+    def __init__(self, *, user, report: ReportFilter, summary: dict):
+        self.user, self.report = user, report
+        self.task_ids = summary["task_ids"]
 
     def count(self) -> int:
         return len(self.task_ids)
@@ -348,9 +355,57 @@ class TaskRows:
         ids = self.task_ids[key]
         if not ids:
             return []
-        rows = {row["task_id"]: row for row in self.queryset.filter(task_id__in=ids).order_by()}
-        # A task whose hours were deleted since its id was read drops out of the page.
-        return [rows[pk] for pk in ids if pk in rows]
+        tasks = {
+            pk: (title, status, estimate, project, project_name, organization_name)
+            for pk, title, status, estimate, project, project_name, organization_name in (
+                Task.objects.filter(pk__in=ids)
+                .order_by()
+                .values_list(
+                    "pk",
+                    "title",
+                    "status",
+                    "estimate_hours",
+                    "project_id",
+                    "project__name",
+                    "project__organization__name",
+                )
+            )
+        }
+        sums = {
+            task: (hours, actual)
+            for task, hours, actual in report_hours(
+                user=self.user, report=self.report, in_range=False
+            )
+            .filter(task_id__in=ids)
+            .values_list("task_id")
+            .annotate(
+                range_hours=sum_hours(filter=Q(day__gte=self.report.start)),
+                to_date=sum_hours(),
+            )
+            .order_by()
+        }
+        rows = []
+        for pk in ids:
+            # A task deleted, or whose hours were, since its id was read drops out.
+            if pk not in tasks or not sums.get(pk, (ZERO,))[0]:
+                continue
+            title, status, estimate, project, project_name, organization_name = tasks[pk]
+            hours, actual = sums[pk]
+            rows.append(
+                {
+                    "task_id": pk,
+                    "actual": actual,
+                    "hours": hours,
+                    "title": title,
+                    "status": status,
+                    "estimate": estimate,
+                    "project_id": project,
+                    "project_name": project_name,
+                    "organization_name": organization_name,
+                    "variance": None if estimate is None else actual - estimate,
+                }
+            )
+        return rows
 
 
 class CountedRows:
@@ -372,12 +427,12 @@ def report_table(*, user, report: ReportFilter, group: str, summary: dict):
     summary; for the bounded groupings, a list with the plans merged in."""
     if group == "project":
         return report_project_table(user=user, report=report, summary=summary)
+    if group == "task":
+        return TaskRows(user=user, report=report, summary=summary)
     if group == "expert" and "expert_rows" in summary:
         rows = summary["expert_rows"]
     else:
         rows = report_rows(user=user, report=report, group=group)
-    if group == "task":
-        return TaskRows(rows, summary["task_ids"])
     if group == "entry":
         return CountedRows(rows, summary["entries"])
     rows = list(rows)

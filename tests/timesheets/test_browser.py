@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership
 from projects.models import Assignment, Task
+from tests.browser import eventually
 from tests.factories.accounts import PASSWORD, OrganizationFactory, customer, expert
 from tests.factories.projects import ProjectFactory, TaskFactory
 from timesheets.models import TimeEntry, local_today
@@ -167,10 +168,12 @@ def test_a_cell_says_saved_a_note_becomes_the_description_and_a_phone_shows_a_da
     page.get_by_test_id(f"note-toggle-{name}").click()
     page.get_by_test_id(f"note-{api.pk}-{today.isoformat()}").fill("Gripper calibration")
     page.keyboard.press("Tab")
-    expect(page.get_by_test_id(f"saved-{name}")).to_be_visible()
-    page.wait_for_timeout(300)
-    entry = TimeEntry.objects.get()
-    assert (entry.hours, entry.description) == (Decimal("2"), "Gripper calibration")
+    # The first save's "saved" mark is still shown: wait for the note itself.
+    saved = eventually(
+        lambda: TimeEntry.objects.values_list("hours", "description").first(),
+        (Decimal("2"), "Gripper calibration"),
+    )
+    assert saved == (Decimal("2"), "Gripper calibration")
 
     page.get_by_test_id(f"timer-start-{api.pk}").click()
     expect(page.get_by_test_id("timer-banner")).to_be_visible()

@@ -16,9 +16,7 @@ the board's query count. The server is stopped and the database dropped at the e
 
 import argparse
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -30,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from interleave import load_average  # noqa: E402
+from server import start_gunicorn, stop_gunicorn  # noqa: E402
 
 # BENCH_DB, BENCH_PORT and BENCH_REDIS_URL let several people bench at once.
 DATABASE = os.environ.get("BENCH_DB", "ss_board_bench")
@@ -153,40 +152,6 @@ def board_queries(project, user) -> int:
     return len(queries)
 
 
-def start_server(env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "softwaresupp.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
 def _get(url: str, cookie: str) -> tuple[float, int]:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     started = time.perf_counter()
@@ -269,7 +234,7 @@ def main() -> None:
 
     connections.close_all()
 
-    server = start_server({**os.environ})
+    server = start_gunicorn(PORT, {**os.environ})
     try:
         base = f"http://127.0.0.1:{PORT}"
         print(f"{load_average()} before the measurements")
@@ -286,7 +251,7 @@ def main() -> None:
             args.rounds,
         )
     finally:
-        stop_server(server)
+        stop_gunicorn(server)
         _admin_sql(f"DROP DATABASE IF EXISTS {DATABASE}")
 
     board = results["board"]

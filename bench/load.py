@@ -133,27 +133,6 @@ def build(entries: int) -> list:
     ]
 
 
-def start_server(env: dict) -> subprocess.Popen:
-    import urllib.request
-
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "softwaresupp.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
 def check_pages(plan: list) -> None:
     """Every page answers 200 as its person before the load starts (no sign-in pages)."""
     import urllib.request
@@ -212,8 +191,9 @@ def main() -> None:
     connections.close_all()
     sys.path.insert(0, str(ROOT / "bench"))
     from interleave import load_average
+    from server import start_gunicorn, stop_gunicorn
 
-    server = start_server({**os.environ})
+    server = start_gunicorn(PORT, {**os.environ})
     errors = 1
     try:
         check_pages(plan)
@@ -239,10 +219,7 @@ def main() -> None:
             )
             errors = report(Path(scratch) / "load_stats.csv")
     finally:
-        import signal
-
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
         import psycopg2
 
         connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")

@@ -21,3 +21,4 @@ from projects.models.queries import (  # noqa: F401
     QueryReply,
     QueryResponse,
 )
+from projects.models.stamp import BoardStamp  # noqa: F401

@@ -92,7 +92,6 @@ class Board:
     columns: list[Column]
     backlog: Column
     filters: BoardFilters
-    updates: list
     # The columns as HTML, set by the view (projects.views.cards) from the cache.
     columns_html: str = ""
 
@@ -280,16 +279,20 @@ def board_get(
     backlog = Column("backlog", "Backlog")
     for card in cards:
         (backlog if card.sprint_id is None else columns[card.status]).tasks.append(card)
-    updates = list(
-        ProjectUpdate.objects.filter(project=project)
-        .select_related("task", "author")
-        .order_by("-created_at", "-pk")[:5]
-    )
     return Board(
         sprint=sprint,
         next_sprint=next_sprint,
         columns=list(columns.values()),
         backlog=backlog,
         filters=filters,
-        updates=updates,
+    )
+
+
+def board_updates(*, project, limit: int = 5) -> list:
+    """The newest milestone updates and additional work, beside the board. Read apart from
+    the board's cached parts: each shows how long ago it was posted."""
+    return list(
+        ProjectUpdate.objects.filter(project=project)
+        .select_related("task", "author")
+        .order_by("-created_at", "-pk")[:limit]
     )

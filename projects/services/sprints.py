@@ -21,6 +21,11 @@ from softwaresupp.models import Event
 LIVE_STATUSES = (Project.Status.ACTIVE, Project.Status.PAUSED)
 
 
+def week_wanted(project: Project, now: datetime | None = None):
+    """The Monday of the project's current week: the sprint the board shows."""
+    return _weeks_wanted(project, now or timezone.now())[0]
+
+
 def _weeks_wanted(project: Project, now: datetime) -> tuple:
     monday, _ = week_of(project.local_today(now))
     return monday, monday + timedelta(days=7)

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
 from projects.forms.tasks import AssignForm, EstimateForm, MoveForm
 from projects.models import Task
-from projects.selectors.board import BoardFilters, board_get
+from projects.selectors.board import BoardFilters, board_get, board_updates
 from projects.selectors.projects import (
     assignable_experts,
     project_access,
@@ -21,30 +22,43 @@ from projects.services.sprints import sprints_ensure
 from projects.services.tasks import task_assign, task_estimate, task_move
 from projects.views.cards import board_columns_render, csrf_fill
 from projects.views.common import redirect_back, refusal_text
+from projects.views.snapshot import board_snapshot
 from softwaresupp.http import post_required_after_lookup
 
 
 def _board_context(request, project, filters: BoardFilters, *, access=None, error="", notice=""):
+    """The board page's context. The board and the filter's experts are lazy: a part served
+    from the board's snapshot (``projects.views.snapshot``) never reads them."""
     access = access or project_access(user=request.user, project=project)
-    current, upcoming = sprints_ensure(project=project)
-    board = board_get(
-        project=project, sprint=current, next_sprint=upcoming, filters=filters, user=request.user
-    )
     query = urlencode(filters.as_query())
     board_url = project.get_absolute_url() + (f"?{query}" if query else "")
-    board_columns_render(
-        board, project=project, access=access, user=request.user, board_url=board_url
-    )
+
+    def board_build():
+        current, upcoming = sprints_ensure(project=project)
+        board = board_get(
+            project=project,
+            sprint=current,
+            next_sprint=upcoming,
+            filters=filters,
+            user=request.user,
+        )
+        board_columns_render(
+            board, project=project, access=access, user=request.user, board_url=board_url
+        )
+        return board
+
     return {
         "project": project,
         "access": access,
-        "board": board,
+        "board": SimpleLazyObject(board_build),
         "board_url": board_url,
         "filters": filters,
-        "assignees": list(assignable_experts(project=project)),
+        "assignees": SimpleLazyObject(lambda: list(assignable_experts(project=project))),
         "kinds": Task.Kind.choices,
+        "updates": SimpleLazyObject(lambda: board_updates(project=project)),
         "board_error": error,
         "board_notice": notice,
+        "snapshot": board_snapshot(request, project=project, access=access, board_url=board_url),
     }
 
 
@@ -58,7 +72,9 @@ def board(request, pk):
 
 
 def _board_response(request, template: str, context: dict) -> HttpResponse:
-    return HttpResponse(csrf_fill(request, render_to_string(template, context, request)))
+    html = render_to_string(template, context, request)
+    context["snapshot"].save()
+    return HttpResponse(csrf_fill(request, html))
 
 
 def _after_move(request, task, *, error: str = "", done: str = ""):

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField,
     CharField,
     Count,
     Exists,
@@ -13,11 +12,12 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Invitation, Membership, Organization, User
 from projects.models import Assignment, BoardStamp, Project, Task
-from projects.models.core import UNFINISHED_STATUSES, _today_utc
+from projects.models.core import UNFINISHED_STATUSES
 from softwaresupp.tenancy import get_visible_or_404
 
 
@@ -44,31 +44,6 @@ class ProjectAccess:
         return self.sees_everything
 
 
-def _access_annotations(user) -> dict:
-    """The user's role in a project's organization and whether an assignment of theirs
-    covers today (``Membership.objects.of``, ``Assignment.objects.current``), as columns
-    of the project's own row. Written in SQL: every board page reads them, and as ORM
-    subqueries they took Django about 5 ms to compile, more than the database took to run
-    them. ``tests/projects/test_access_sql.py`` holds them equal to the ORM's rules."""
-    project = Project._meta.db_table
-    today = _today_utc()
-    return {
-        "access_role": RawSQL(
-            f"SELECT m.role FROM {Membership._meta.db_table} m "
-            f'WHERE m.organization_id = "{project}"."organization_id" AND m.user_id = %s',
-            [user.pk],
-            output_field=CharField(null=True),
-        ),
-        "access_is_expert": RawSQL(
-            f"EXISTS (SELECT 1 FROM {Assignment._meta.db_table} a "
-            f'WHERE a.project_id = "{project}"."id" AND a.expert_id = %s '
-            "AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s))",
-            [user.pk, today, today],
-            output_field=BooleanField(),
-        ),
-    }
-
-
 def _access(user, role: str | None, is_expert: bool) -> ProjectAccess:
     return ProjectAccess(
         sees_everything=user.sees_everything,
@@ -83,7 +58,7 @@ def project_access(*, user, project: Project) -> ProjectAccess:
         return ProjectAccess()
     role, is_expert = (
         Project.objects.filter(pk=project.pk)
-        .annotate(**_access_annotations(user))
+        .with_access(user)
         .values_list("access_role", "access_is_expert")
         .get()
     )
@@ -133,13 +108,11 @@ def project_get_with_access(*, user, pk: int) -> tuple[Project, ProjectAccess]:
         [],
         output_field=CharField(null=True),
     )
-    project = get_visible_or_404(
-        Project.objects.select_related("organization").annotate(
-            board_stamp=stamp, **_access_annotations(user)
-        ),
-        user,
-        pk=pk,
-    )
+    projects = Project.objects.select_related("organization").annotate(board_stamp=stamp)
+    try:
+        project = projects.visible_with_access(user).get(pk=pk)
+    except Project.DoesNotExist:
+        raise Http404("No project found.") from None
     return project, _access(user, project.access_role, project.access_is_expert)
 
 

@@ -17,6 +17,9 @@ Never stored: parts drawn while the request's own transaction has written (they 
 rows that roll back, under a stamp that stays current), and parts of a board with no stamp
 yet (nothing committed on PostgreSQL; the first change creates it)."""
 
+import functools
+
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.utils import timezone
@@ -30,6 +33,7 @@ SNAPSHOT_TEMPLATES = (
     "projects/_board.html",
     "projects/_columns.html",
     "projects/_card.html",
+    "projects/_project_nav.html",
     "leads/board_panel.html",
     "queries/board_panel.html",
     "queries/_state.html",
@@ -78,6 +82,19 @@ def _writes_so_far():
     return connection.connection.total_changes
 
 
+def _templates_digest() -> tuple[str, ...]:
+    """The sources of the parts' templates: an edited template is a new key. Read once per
+    process unless DEBUG (elsewhere templates change only with a deploy, which restarts it)."""
+    return _read_digests() if settings.DEBUG else _digests_of_this_process()
+
+
+def _read_digests() -> tuple[str, ...]:
+    return tuple(_template(name)[1] for name in SNAPSHOT_TEMPLATES)
+
+
+_digests_of_this_process = functools.cache(_read_digests)
+
+
 def board_snapshot(request, *, project, access, board_url: str) -> BoardSnapshot:
     """The snapshot of this board for this viewer; an uncached one for writes (their
     page shows the outcome of the write, under a stamp that changes at its commit)."""
@@ -87,7 +104,7 @@ def board_snapshot(request, *, project, access, board_url: str) -> BoardSnapshot
     key = _key(
         "board",
         RENDERING,
-        [_template(name)[1] for name in SNAPSHOT_TEMPLATES],
+        _templates_digest(),
         project.pk,
         stamp,
         project.status,

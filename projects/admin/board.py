@@ -4,6 +4,7 @@ weekly summaries, read-only where the board's services keep the rules."""
 from django.contrib import admin
 
 from projects.models import (
+    BoardStamp,
     ProjectUpdate,
     Release,
     Sprint,
@@ -100,3 +101,21 @@ class TaskAttachmentAdmin(ViewOnlyAdmin):
     list_filter = ["organization"]
     search_fields = ["name", "task__title"]
     list_select_related = ["task", "uploaded_by"]
+
+
+@admin.register(BoardStamp)
+class BoardStampAdmin(admin.ModelAdmin):
+    """Read only: database triggers write the stamps (projects.board_stamp). Here to see
+    whether a board's cached parts were renewed: the token changes with every change."""
+
+    list_display = ["project_id", "token"]
+    search_fields = ["=project_id", "token"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

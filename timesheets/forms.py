@@ -217,12 +217,13 @@ class ReportFilterForm(forms.Form):
         first = choice_options(name, queryset[: CHOICES_SHOWN + 1])
         if len(first) > CHOICES_SHOWN:
             text = (self.data.get(f"{name}_q") or "").strip()[:100]
-            first = choice_options(
-                name,
-                report_choice_list(
-                    queryset, field=name, text=text, chosen=parse_id(self.data.get(name))
-                ),
-            )
+            chosen = parse_id(self.data.get(name))
+            # Nothing typed or chosen: no matches to list, and no query to build for them.
+            first = []
+            if text.split() or chosen is not None:
+                first = choice_options(
+                    name, report_choice_list(queryset, field=name, text=text, chosen=chosen)
+                )
             field.widget = SearchSelect(
                 search_url=f"{reverse('timesheets:report_choices')}?field={name}",
                 search_name=f"{name}_q",

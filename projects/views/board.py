@@ -22,13 +22,17 @@ from projects.services.sprints import sprints_ensure
 from projects.services.tasks import task_assign, task_estimate, task_move
 from projects.views.cards import board_columns_render, csrf_fill
 from projects.views.common import redirect_back, refusal_text
-from projects.views.snapshot import board_snapshot
+from projects.views.snapshot import BoardSnapshot, board_snapshot
 from softwaresupp.http import post_required_after_lookup
 
 
-def _board_context(request, project, filters: BoardFilters, *, access=None, error="", notice=""):
+def _board_context(
+    request, project, filters: BoardFilters, *, access=None, error="", notice="", cached=False
+):
     """The board page's context. The board and the filter's experts are lazy: a part served
-    from the board's snapshot (``projects.views.snapshot``) never reads them."""
+    from the board's snapshot (``projects.views.snapshot``) never reads them. Only the
+    board's own page is ``cached``: after a move the page shows the outcome of a write whose
+    stamp changes at its commit."""
     access = access or project_access(user=request.user, project=project)
     query = urlencode(filters.as_query())
     board_url = project.get_absolute_url() + (f"?{query}" if query else "")
@@ -58,14 +62,17 @@ def _board_context(request, project, filters: BoardFilters, *, access=None, erro
         "updates": SimpleLazyObject(lambda: board_updates(project=project)),
         "board_error": error,
         "board_notice": notice,
-        "snapshot": board_snapshot(request, project=project, access=access, board_url=board_url),
+        "snapshot": board_snapshot(request, project=project, access=access, board_url=board_url)
+        if cached
+        else BoardSnapshot(),
     }
 
 
 @login_required
 def board(request, pk):
     project, access = project_get_with_access(user=request.user, pk=pk)
-    context = _board_context(request, project, BoardFilters.from_query(request.GET), access=access)
+    filters = BoardFilters.from_query(request.GET)
+    context = _board_context(request, project, filters, access=access, cached=True)
     if request.htmx and request.htmx.target == "board":
         return _board_response(request, "projects/_board.html", context)
     return _board_response(request, "projects/board.html", context)

@@ -96,10 +96,10 @@ _digests_of_this_process = functools.cache(_read_digests)
 
 
 def board_snapshot(request, *, project, access, board_url: str) -> BoardSnapshot:
-    """The snapshot of this board for this viewer; an uncached one for writes (their
-    page shows the outcome of the write, under a stamp that changes at its commit)."""
+    """The snapshot of this board for this viewer (an empty one when the board has no
+    stamp yet)."""
     stamp = getattr(project, "board_stamp", None)
-    if request.method != "GET" or not stamp:
+    if not stamp:
         return BoardSnapshot()
     key = _key(
         "board",

@@ -35,7 +35,7 @@ def _source_digest(source: str) -> str:
     return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
-def _template(name: str):
+def template_with_digest(name: str):
     """The template and a digest of its source: an edited template is a new key."""
     template = get_template(name)
     return template, _source_digest(template.template.source)
@@ -51,7 +51,7 @@ def _compact(html: str) -> str:
     return _LAYOUT_WHITESPACE.sub("\n", html)
 
 
-def _key(kind: str, *parts) -> str:
+def fragment_key(kind: str, *parts) -> str:
     digest = hashlib.blake2b(repr((RENDERING, parts)).encode(), digest_size=16)
     return f"{kind}:{digest.hexdigest()}"
 
@@ -59,16 +59,18 @@ def _key(kind: str, *parts) -> str:
 def board_columns_render(board, *, project, access, user, board_url: str) -> None:
     """Set ``board.columns_html``: the columns as one cached fragment, keyed by the keys of
     their cards in order; when the board changed, only the changed cards are rendered."""
-    card_template, card_version = _template(CARD_TEMPLATE)
-    columns_template, columns_version = _template(COLUMNS_TEMPLATE)
+    card_template, card_version = template_with_digest(CARD_TEMPLATE)
+    columns_template, columns_version = template_with_digest(COLUMNS_TEMPLATE)
     can_triage = access.can_triage and not project.is_closed
     planned = []
     for column in (board.backlog, *board.columns):
         for card in column.tasks:
             can_take = can_triage and access.is_expert and card.assignee_id != user.pk
-            key = _key("card", card_version, card, column.key, can_triage, can_take, board_url)
+            key = fragment_key(
+                "card", card_version, card, column.key, can_triage, can_take, board_url
+            )
             planned.append((column, card, key, can_take))
-    columns_key = _key(
+    columns_key = fragment_key(
         "columns", columns_version, can_triage, [(column.key, key) for column, _, key, _ in planned]
     )
     fragments = caches["fragments"]

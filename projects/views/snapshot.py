@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from projects.models import Project
 from projects.services.sprints import week_wanted
-from projects.views.cards import FRAGMENT_TTL, RENDERING, _key, _template
+from projects.views.cards import FRAGMENT_TTL, RENDERING, fragment_key, template_with_digest
 
 SNAPSHOT_TEMPLATES = (
     "projects/board.html",
@@ -89,7 +89,7 @@ def _templates_digest() -> tuple[str, ...]:
 
 
 def _read_digests() -> tuple[str, ...]:
-    return tuple(_template(name)[1] for name in SNAPSHOT_TEMPLATES)
+    return tuple(template_with_digest(name)[1] for name in SNAPSHOT_TEMPLATES)
 
 
 _digests_of_this_process = functools.cache(_read_digests)
@@ -101,7 +101,7 @@ def board_snapshot(request, *, project, access, board_url: str) -> BoardSnapshot
     stamp = getattr(project, "board_stamp", None)
     if not stamp:
         return BoardSnapshot()
-    key = _key(
+    key = fragment_key(
         "board",
         RENDERING,
         _templates_digest(),

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Membership
-from projects.models import Assignment, ProjectUpdate, Task
+from projects.models import ProjectUpdate, Task
 from projects.services.comments import task_comment_add
 from projects.services.sprints import sprints_ensure
 from projects.services.tasks import (
@@ -21,25 +21,13 @@ from projects.services.tasks import (
 )
 from softwaresupp.events import event_list_for
 from tests.factories.accounts import customer, expert
-from tests.factories.projects import AssignmentFactory, ProjectFactory, TaskFactory, current_sprint
+from tests.factories.projects import AssignmentFactory, TaskFactory, current_sprint
 from tests.factories.timesheets import TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def project():
-    return ProjectFactory()
-
-
-@pytest.fixture
-def lead(project):
-    return AssignmentFactory(project=project, role=Assignment.Role.LEAD).expert
-
-
-@pytest.fixture
-def owner(project):
-    return customer(project.organization, Membership.Role.OWNER)
+# project, lead and owner: tests/projects/conftest.py
 
 
 class TestCreate:

@@ -72,7 +72,7 @@ def board_sources() -> list[Source]:
 
 
 def install_board_stamp_triggers(sender, using, **kwargs):
-    from accounts.models import User
+    from accounts.models import Organization, User
     from projects.models import Assignment, BoardStamp, Project, Task
 
     connection = connections[using]
@@ -84,6 +84,7 @@ def install_board_stamp_triggers(sender, using, **kwargs):
         "task": Task._meta.db_table,
         "assignment": Assignment._meta.db_table,
         "user": User._meta.db_table,
+        "organization": Organization._meta.db_table,
     }
     sources = board_sources()
     with connection.cursor() as cursor:
@@ -94,6 +95,7 @@ def install_board_stamp_triggers(sender, using, **kwargs):
         quote = connection.ops.quote_name
         t = {name: quote(table) for name, table in tables.items()}
         t["user_table"] = tables["user"]
+        t["organization_table"] = tables["organization"]
         if connection.vendor == "postgresql":
             _install_postgresql(cursor, quote, t, sources)
         else:
@@ -115,6 +117,11 @@ def _renamed_users_projects(t: dict, renamed: str) -> str:
         f"SELECT a.project_id FROM {t['assignment']} a WHERE a.expert_id IN ({renamed}) "
         f"UNION SELECT k.project_id FROM {t['task']} k WHERE k.assignee_id IN ({renamed})"
     )
+
+
+def _renamed_organizations_projects(t: dict, renamed: str) -> str:
+    """SQL: the projects of the organizations in ``renamed`` (ids); reports show the name."""
+    return f"SELECT p.id FROM {t['project']} p WHERE p.organization_id IN ({renamed})"
 
 
 def _install_postgresql(cursor, quote, t: dict, sources: list[Source]) -> None:
@@ -203,6 +210,18 @@ def _install_postgresql(cursor, quote, t: dict, sources: list[Source]) -> None:
         f"FROM ({_renamed_users_projects(t, renamed)}) s(id);",
         events=("update",),
     )
+    renamed = (
+        "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "WHERE n.name IS DISTINCT FROM o.name"
+    )
+    _trigger_postgresql(
+        cursor,
+        quote,
+        t["organization_table"],
+        f"SELECT array_agg(DISTINCT id) INTO touched "
+        f"FROM ({_renamed_organizations_projects(t, renamed)}) s(id);",
+        events=("update",),
+    )
 
 
 def _trigger_postgresql(cursor, quote, table: str, body: str, events) -> None:
@@ -266,6 +285,13 @@ def _install_sqlite(cursor, quote, t: dict, sources: list[Source]) -> None:
         when="WHEN OLD.first_name IS NOT NEW.first_name OR OLD.last_name IS NOT "
         "NEW.last_name OR OLD.email IS NOT NEW.email OR OLD.is_active IS NOT NEW.is_active",
     )
+    _triggers_sqlite(
+        cursor,
+        quote,
+        t["organization_table"],
+        {"update": stamp(_renamed_organizations_projects(t, "NEW.id"))},
+        when="WHEN OLD.name IS NOT NEW.name",
+    )
 
 
 def _triggers_sqlite(cursor, quote, table: str, statements: dict, when: str = "") -> None:
@@ -276,3 +302,33 @@ def _triggers_sqlite(cursor, quote, table: str, statements: dict, when: str = ""
             f"CREATE TRIGGER {name} AFTER {event.upper()} ON {quote(table)} "
             f"{when} BEGIN {statement} END"
         )
+
+
+# --- reading under a stamp ---------------------------------------------------------------
+
+
+def writes_so_far():
+    """A mark of this connection's writes, for ``nothing_written_since``: SQLite's count of
+    changed rows (PostgreSQL asks its transaction instead, so no mark is needed)."""
+    from projects.models import BoardStamp
+
+    connection = connections[BoardStamp.objects.db]
+    if connection.vendor != "sqlite" or connection.connection is None:
+        return None
+    return connection.connection.total_changes
+
+
+def nothing_written_since(mark) -> bool:
+    """Whether what was read since ``mark`` may be kept under the stamps read with it: not
+    when the request's own transaction has written, since those rows may still roll back
+    under a stamp that would stay current (a stamp is replaced only at COMMIT)."""
+    from projects.models import BoardStamp
+
+    connection = connections[BoardStamp.objects.db]
+    if not connection.in_atomic_block:
+        return True  # autocommit: every write of this request is committed, and stamped
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+            return cursor.fetchone()[0]
+    return writes_so_far() == mark

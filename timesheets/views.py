@@ -3,7 +3,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -319,11 +318,13 @@ def report(request):
     form = _report_form(request)
     report_filter = form.report()
     group = form.selected_group
-    summary = selectors.report_summary(user=request.user, report=report_filter, group=group)
-    rows = selectors.report_table(
-        user=request.user, report=report_filter, group=group, summary=summary
+    summary, page = selectors.report_figures(
+        user=request.user,
+        report=report_filter,
+        group=group,
+        page_number=request.GET.get("page"),
+        page_size=REPORT_PAGE_SIZE,
     )
-    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     for typed in SEARCH_PARAMS:  # a filter's typed search is not part of the report

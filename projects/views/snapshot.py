@@ -21,10 +21,9 @@ import functools
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
 from django.utils import timezone
 
-from projects.models import Project
+from projects.board_stamp import nothing_written_since, writes_so_far
 from projects.services.sprints import week_wanted
 from projects.views.cards import FRAGMENT_TTL, RENDERING, fragment_key, template_with_digest
 
@@ -49,7 +48,7 @@ class BoardSnapshot:
         self.key = key
         self.found = caches["fragments"].get(key) if key else None
         self.rendered: dict[str, str] = {}
-        self._changes = _writes_so_far()
+        self._changes = writes_so_far()
 
     def part(self, name: str, draw) -> str:
         if self.found and name in self.found:
@@ -59,27 +58,9 @@ class BoardSnapshot:
         return html
 
     def save(self) -> None:
-        if not self.key or not self.rendered or not self._nothing_written():
+        if not self.key or not self.rendered or not nothing_written_since(self._changes):
             return
         caches["fragments"].set(self.key, {**(self.found or {}), **self.rendered}, FRAGMENT_TTL)
-
-    def _nothing_written(self) -> bool:
-        connection = connections[Project.objects.db]
-        if not connection.in_atomic_block:
-            return True  # autocommit: every write of this request is committed, and stamped
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
-                return cursor.fetchone()[0]
-        return _writes_so_far() == self._changes
-
-
-def _writes_so_far():
-    """SQLite: rows changed on this connection so far (PostgreSQL asks its transaction)."""
-    connection = connections[Project.objects.db]
-    if connection.vendor != "sqlite" or connection.connection is None:
-        return None
-    return connection.connection.total_changes
 
 
 def _templates_digest() -> tuple[str, ...]:

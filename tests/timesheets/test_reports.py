@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
@@ -346,8 +347,12 @@ def test_given_more_rows_when_the_report_is_drawn_then_the_query_count_stays(
     # page; for tasks their distinct ids, then the projects' tasks in order) and the rows
     # (for tasks, the page's names and its sums); projects add their names and the hours
     # before the range, sprints their plans; experts: their rows give the totals, the
-    # projects and tasks are counted, names read
+    # projects and tasks are counted, names read. Every grouping but the entries also reads
+    # the projects' board stamps (the key its figures are kept under) and, inside the
+    # test's transaction on PostgreSQL, whether the transaction wrote (nothing is kept then)
     queries = {"project": 11, "sprint": 11, "expert": 11, "task": 12, "entry": 10}[group]
+    if group != "entry":
+        queries += 1 + (connection.vendor == "postgresql")
     with django_assert_num_queries(queries):
         client.get(REPORT, {**RANGE, "group": group})
 

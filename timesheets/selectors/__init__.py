@@ -24,6 +24,7 @@ from timesheets.selectors.grid import (  # noqa: F401
     grid_task_get,
     week_grid,
 )
+from timesheets.selectors.report_cache import report_figures  # noqa: F401
 from timesheets.selectors.reports import (  # noqa: F401
     GROUPS,
     CountedRows,
@@ -44,6 +45,7 @@ from timesheets.selectors.reports import (  # noqa: F401
     report_summary,
     report_table,
     settled_days,
+    settled_spans,
     with_plans,
     worked_task_ids,
 )

@@ -47,6 +47,9 @@ class ReportFilter:
     organization: Organization | None = None
     project: Project | None = None
     expert: User | None = None
+    # The settled spans meeting the range, once read (``settled_spans``): the cached
+    # figures read them for their key, and the summary then need not read them again.
+    settled: tuple[tuple[date, date], ...] | None = None
 
 
 GROUPS = {
@@ -89,11 +92,11 @@ def report_hours(*, user, report: ReportFilter, in_range: bool = True):
     return rows.filter(day__lte=report.end)
 
 
-def settled_days(report: ReportFilter) -> Q:
-    """The days of the settled periods that meet the range (one short query), adjacent
-    periods merged into one span. An entry is settled when its day lies in a settled
-    period (R-TIMESHEET: the lock is by day), so the rollup's hours on those days are the
-    settled hours."""
+def settled_spans(report: ReportFilter) -> tuple[tuple[date, date], ...]:
+    """The settled periods that meet the range (one short query, unless the report already
+    carries them), adjacent periods merged into one span."""
+    if report.settled is not None:
+        return report.settled
     periods = SettledPeriod.objects.filter(
         starts_on__lte=report.end, ends_on__gte=report.start
     ).order_by("starts_on")
@@ -103,8 +106,15 @@ def settled_days(report: ReportFilter) -> Q:
             spans[-1][1] = max(spans[-1][1], ends_on)
         else:
             spans.append([starts_on, ends_on])
+    return tuple((starts_on, ends_on) for starts_on, ends_on in spans)
+
+
+def settled_days(report: ReportFilter) -> Q:
+    """The days of the settled periods that meet the range. An entry is settled when its
+    day lies in a settled period (R-TIMESHEET: the lock is by day), so the rollup's hours
+    on those days are the settled hours."""
     condition = Q(pk__in=[])
-    for starts_on, ends_on in spans:
+    for starts_on, ends_on in settled_spans(report):
         condition |= Q(day__gte=starts_on, day__lte=ends_on)
     return condition
 

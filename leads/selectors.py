@@ -72,10 +72,12 @@ class PipelineFilters:
         return leads
 
 
-def organizations_the_expert_posts_for(user):
-    """R-MATCH: the ids of the customers ``user`` may post a project for as the expert of
-    their lead (registered with ``projects.posting_rights`` when the app is ready)."""
-    return Lead.objects.filter(expert=user).posting_for_customer().values("organization_id")
+def projects_the_expert_posts_for(user):
+    """R-MATCH: the ids of the projects ``user`` may post for on a customer's behalf as the
+    expert of its lead: the one their planned work drafted for it, not the customer's other
+    projects (registered with ``projects.posting_rights`` when the app is ready)."""
+    leads = Lead.objects.filter(expert=user).posting_for_customer()
+    return PlannedWorkSummary.objects.filter(lead__in=leads).values("project_id")
 
 
 def lead_list(*, user, filters: PipelineFilters | None = None):

@@ -1,7 +1,8 @@
-"""Demo matching and onboarding: an open posting at Globex with two offers, Acme onboarded
+"""Demo matching and onboarding: an open posting at Globex with two offers, one Eva posted
+on Acme's behalf for the project she planned as the expert of its lead, Acme onboarded
 (stakeholders, tools at each state, fake credentials in the vault), and experts at each
-onboarding stage. Through the services, without emails (no announcement is run).
-Idempotent: what exists (by title, email, name or label) is left as it is."""
+onboarding stage. Through the services, without announcing (only Acme's owners are told of
+Eva's posting). Idempotent: what exists (by title, email, name or label) is left as it is."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -20,6 +21,8 @@ from onboarding.services import (
     tool_advance,
     tool_request,
 )
+from projects.models import Project
+from projects.posting_rights import projects_posted_for
 
 # (email, first, last, time zone, region, country, rate, skills, certified, rules accepted)
 NEW_EXPERTS = [
@@ -84,6 +87,14 @@ POSTING = {
     "hours_per_week": 20,
     "budget_min": Decimal("4000"),
     "budget_max": Decimal("8000"),
+    "preferred_regions": ["eu", "western_europe"],
+}
+# Posted by Eva for Acme, as the expert of its lead (R-MATCH), for the project she planned.
+ON_BEHALF = {
+    "title": "Front end for the reseller portal",
+    "scope": "React pages for resellers ordering from the customer portal Eva built.",
+    "engagement_type": "hourly",
+    "hours_per_week": 10,
     "preferred_regions": ["eu", "western_europe"],
 }
 OFFERS = [
@@ -165,6 +176,31 @@ def _posting(world, experts) -> None:
             )
 
 
+def _posting_on_behalf(world) -> None:
+    """Eva posts for the project she planned with Acme, the one her lead's right covers;
+    nothing when the leads' demo did not run (no planned project)."""
+    eva = world["experts"]["eva@experts.example"]
+    if Posting.objects.filter(title=ON_BEHALF["title"]).exists():
+        return
+    project = (
+        projects_posted_for(eva)
+        .exclude(status=Project.Status.CLOSED)
+        .select_related("organization")
+        .order_by("pk")
+        .first()
+    )
+    if project is None:
+        return
+    posting_create(
+        actor=eva,
+        organization=project.organization,
+        project=project,
+        skills=[Skill.objects.get_or_create(name="React")[0]],
+        starts_on=timezone.now().date() + timedelta(days=21),
+        **ON_BEHALF,
+    )
+
+
 def _acme_onboarded(world) -> None:
     anna = world["customers"]["anna@acme.example"]
     eva = world["experts"]["eva@experts.example"]
@@ -196,4 +232,5 @@ def _acme_onboarded(world) -> None:
 def seed(world: dict) -> None:
     experts = _experts(world)
     _posting(world, experts)
+    _posting_on_behalf(world)
     _acme_onboarded(world)

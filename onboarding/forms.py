@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.models import ExpertProfile, Skill
 from onboarding.models import Offer, Posting, Stakeholder, ToolAccess
+from onboarding.selectors import posting_projects
 from projects.models import Project
 from softwaresupp.forms import DayField, IdsModelMultipleChoiceField
 
@@ -35,7 +36,10 @@ class RulesForm(forms.Form):
 
 class PostingForm(forms.ModelForm):
     skills = _skills_field("Technology")
-    project = forms.ModelChoiceField(queryset=Project.objects.none())
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        error_messages={"invalid_choice": "Choose one of the projects listed."},
+    )
     starts_on = DayField(widget=DATE, label="Start date")
     budget_min = forms.DecimalField(
         required=False,
@@ -72,11 +76,9 @@ class PostingForm(forms.ModelForm):
         ]
         widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, user, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(organization=organization).exclude(
-            status=Project.Status.CLOSED
-        )
+        self.fields["project"].queryset = posting_projects(user=user, organization=organization)
 
     def _post_clean(self):
         # The service validates the model with the organization set; nothing to do here.

@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
-from accounts.models import ExpertProfile, Organization
+from accounts.models import ExpertProfile, Membership, Organization
 from onboarding.models import (
     Credential,
     CredentialRequest,
@@ -12,8 +12,8 @@ from onboarding.models import (
     Stakeholder,
     ToolAccess,
 )
-from projects.models import Assignment
-from projects.posting_rights import organizations_posted_for
+from projects.models import Assignment, Project
+from projects.posting_rights import organizations_posted_for, projects_posted_for
 from softwaresupp.events import event_list_for
 from softwaresupp.tenancy import get_visible_or_404
 
@@ -53,6 +53,19 @@ def posting_organization(*, user, slug) -> Organization:
     if organization is None:
         raise Http404("No organization found.")
     return organization
+
+
+def posting_projects(*, user, organization):
+    """The projects the user may post for at the organization (R-MATCH): its members and
+    staff any project not closed; someone posting on its behalf only those of them their
+    right covers (the lead's expert: the project they planned), so the customer's other
+    projects are neither offered nor named to them."""
+    projects = Project.objects.filter(organization=organization).exclude(
+        status=Project.Status.CLOSED
+    )
+    if user.sees_everything or Membership.objects.of(user, organization).exists():
+        return projects
+    return projects.filter(pk__in=projects_posted_for(user).values("pk"))
 
 
 def posting_of_customer(*, user, pk) -> Posting:

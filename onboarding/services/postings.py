@@ -10,7 +10,7 @@ from accounts.models import NETWORK_RULES, ExpertProfile, Membership
 from onboarding.models import Offer, Posting, Stakeholder, ToolAccess
 from payments.selectors.rates import expert_rate_on, region_minimum
 from payments.services.rates import assignment_rate_agree
-from projects.posting_rights import may_post_for
+from projects.posting_rights import may_post_for, may_post_for_project
 from projects.services.projects import assignment_open
 from softwaresupp.events import changes_apply, event_record
 from softwaresupp.notifications import absolute_url, notify
@@ -54,13 +54,29 @@ def _posts_on_behalf(actor, organization) -> bool:
     raise PermissionDenied("Only the customer's members, staff or its lead's expert post for it.")
 
 
+def _check_project_posted_for(actor, project) -> None:
+    """R-MATCH: on the customer's behalf one posts only for a project one's right covers:
+    the lead's expert for the project they planned, not for the customer's others. (That
+    the project is the organization's, for everyone, is the model's check.)"""
+    if not may_post_for_project(actor, project):
+        raise ValidationError(
+            {
+                "project": "As the lead's expert you can post only for the project you "
+                "planned with this customer."
+            }
+        )
+
+
 @transaction.atomic
 def posting_create(*, actor, organization, project, skills, **fields) -> Posting:
-    """R-MATCH: a customer's member, staff, or the expert of the customer's lead posts a
-    project that needs an expert; the announcement job emails the matching experts once.
+    """R-MATCH: a customer's member, staff, or the expert of the customer's lead (for the
+    project they planned with it) posts a project that needs an expert; the announcement
+    job emails the matching experts once.
     A posting made on the customer's behalf is the customer's to decide: its owners are
     told, once."""
     on_behalf = _posts_on_behalf(actor, organization)
+    if on_behalf:
+        _check_project_posted_for(actor, project)
     skills = list(skills)
     if not skills:
         raise ValidationError({"skills": "Choose at least one technology."})

@@ -48,7 +48,7 @@ def posting_list(request):
 @login_required
 def posting_new(request, slug):
     organization = selectors.posting_organization(user=request.user, slug=slug)
-    form = PostingForm(request.POST or None, organization=organization)
+    form = PostingForm(request.POST or None, user=request.user, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

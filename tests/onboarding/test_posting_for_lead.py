@@ -2,22 +2,30 @@
 decides. Leads register the rule in ``projects.posting_rights`` (leads and onboarding may
 not import each other: tests/core/test_layers.py)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import Lead
 from leads.services import lead_outcome_record
 from onboarding.models import Posting
-from onboarding.selectors import offers_for, posting_list
+from onboarding.selectors import offers_for, posting_list, posting_projects
 from onboarding.services import offer_choose, posting_create
-from projects.posting_rights import may_post_for, organizations_posted_for
+from projects.models import Project
+from projects.posting_rights import (
+    may_post_for,
+    may_post_for_project,
+    organizations_posted_for,
+    projects_posted_for,
+)
 from softwaresupp.models import Event, OutboxMessage
-from tests.factories.accounts import ExpertProfileFactory, customer
+from tests.factories.accounts import ExpertProfileFactory, customer, verified_staff
+from tests.factories.projects import ProjectFactory
 from tests.leads.helpers import lead_at, planned_work
 from tests.onboarding.helpers import market, posting_for, send_offer
 
@@ -34,9 +42,14 @@ def _lead_of(expert, owner, stage=Lead.Stage.PLANNING):
     return lead
 
 
-def _form(m, **overrides) -> dict:
+def _planned(lead) -> Project:
+    """The draft project the lead's expert planned on the customer's board."""
+    return lead.summary.project
+
+
+def _form(project, m, **overrides) -> dict:
     return {
-        "project": m["posting"].project.pk,
+        "project": project.pk,
         "title": "Checkout rework",
         "scope": "Rework the checkout.",
         "skills": [m["django"].pk],
@@ -48,13 +61,13 @@ def _form(m, **overrides) -> dict:
     }
 
 
-def _posted_by(expert, m, **fields):
+def _posted_by(expert, m, project, **fields):
     """The expert posts for the owner's organization through the service directly
     (``posting_for`` posts as one of its members)."""
     return posting_create(
         actor=expert,
         organization=m["organization"],
-        project=m["posting"].project,
+        project=project,
         skills=[m["django"]],
         title=fields.get("title", "Checkout rework"),
         scope="Rework the checkout.",
@@ -68,22 +81,28 @@ def test_the_rule_is_the_leads_and_asked_through_projects():
     m = market()
     lead = _lead_of(m["ana"], m["owner"])
     assert lead.organization == m["organization"] and lead.may_post_for_customer
+    # Per project: the one Ana planned, not the customer's other open project.
+    assert list(projects_posted_for(m["ana"])) == [_planned(lead)]
     assert list(organizations_posted_for(m["ana"])) == [m["organization"]]
     assert may_post_for(m["ana"], m["organization"])
+    assert may_post_for_project(m["ana"], _planned(lead))
+    assert not may_post_for_project(m["ana"], m["posting"].project)
     assert not may_post_for(m["ben"], m["organization"])
+    assert not projects_posted_for(m["ben"]).exists()
 
 
 def test_the_expert_of_the_lead_posts_for_the_customer_and_its_owners_are_told_once(client):
     m = market()
-    _lead_of(m["ana"], m["owner"])
+    lead = _lead_of(m["ana"], m["owner"])
     client.force_login(m["ana"])
     url = reverse("onboarding:posting_new", args=[m["organization"].slug])
     page = client.get(url)
     assert page.status_code == 200 and 'data-testid="on-behalf"' in page.content.decode()
-    response = client.post(url, _form(m))
+    response = client.post(url, _form(_planned(lead), m))
     posting = Posting.objects.get(title="Checkout rework")
     assert response.status_code == 302 and response["Location"] == posting.get_absolute_url()
     assert posting.on_behalf and posting.created_by == m["ana"]
+    assert posting.project == _planned(lead)
     assert posting.organization == m["organization"] and posting.is_open
     told = OutboxMessage.objects.filter(template="posting_on_behalf")
     # The owner, not the plain member: the owners decide.
@@ -117,9 +136,9 @@ def test_anyone_else_gets_404_for_the_organization_and_the_service_refuses(clien
     client.force_login(expert)
     url = reverse("onboarding:posting_new", args=[m["organization"].slug])
     assert client.get(url).status_code == 404
-    assert client.post(url, _form(m)).status_code == 404
+    assert client.post(url, _form(m["posting"].project, m)).status_code == 404
     with pytest.raises(PermissionDenied):
-        _posted_by(expert, m)
+        _posted_by(expert, m, m["posting"].project)
     assert Posting.objects.count() == 1
     assert not OutboxMessage.objects.filter(template="posting_on_behalf").exists()
 
@@ -151,7 +170,7 @@ def test_the_lead_page_links_to_posting_for_the_customer_while_allowed(client):
 def test_losing_the_lead_hides_the_posting_from_its_expert_unless_they_offered():
     m = market()
     lead = _lead_of(m["ana"], m["owner"])
-    posting = _posted_by(m["ana"], m)
+    posting = _posted_by(m["ana"], m, _planned(lead))
     assert posting in Posting.objects.visible_to(m["ana"])
     lead_outcome_record(actor=m["ana"], lead=lead, outcome="lost", reason="Went elsewhere")
     # Open and matching Ana's skills: still shown, as to any matching expert...
@@ -159,7 +178,7 @@ def test_losing_the_lead_hides_the_posting_from_its_expert_unless_they_offered()
     # ...but a posting outside her skills was visible only as hers, and is gone.
     other = ExpertProfileFactory(skills=[]).user
     lead_other = _lead_of(other, m["owner"])
-    hers = _posted_by(other, m)
+    hers = _posted_by(other, m, _planned(lead_other))
     assert hers in Posting.objects.visible_to(other)
     lead_outcome_record(actor=other, lead=lead_other, outcome="lost", reason="No")
     assert hers not in Posting.objects.visible_to(other)
@@ -167,8 +186,8 @@ def test_losing_the_lead_hides_the_posting_from_its_expert_unless_they_offered()
 
 def test_the_posting_expert_sees_only_their_own_offer_and_cannot_choose(client):
     m = market()
-    _lead_of(m["ana"], m["owner"])
-    posting = _posted_by(m["ana"], m)
+    lead = _lead_of(m["ana"], m["owner"])
+    posting = _posted_by(m["ana"], m, _planned(lead))
     bens = send_offer(m["ben"], posting, message="Ben's private plan")
     anas = send_offer(m["ana"], posting, hourly_rate=Decimal("70.00"))
     assert list(offers_for(user=m["ana"], posting=posting)) == [anas]
@@ -191,3 +210,82 @@ def test_posting_for_ones_own_customer_is_unchanged_for_members():
     m = market()
     posting = posting_for(m["member"], skills=[m["django"]], title="By the member")
     assert not posting.on_behalf and posting.created_by == m["member"]
+
+
+def _project_options(page: str) -> set[int]:
+    """The project ids the posting form's project drop-down offers."""
+    select = re.search(r'<select name="project".*?</select>', page, re.S).group(0)
+    return {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
+
+
+def test_the_leads_expert_is_offered_only_the_planned_project_the_customer_all(client):
+    m = market()
+    lead = _lead_of(m["ana"], m["owner"])
+    other = ProjectFactory(organization=m["organization"], name="Warehouse scanner app")
+    ProjectFactory(organization=m["organization"], status=Project.Status.CLOSED)
+    url = reverse("onboarding:posting_new", args=[m["organization"].slug])
+    client.force_login(m["ana"])
+    page = client.get(url).content.decode()
+    assert _project_options(page) == {_planned(lead).pk}
+    assert "Warehouse scanner app" not in page and m["posting"].project.name not in page
+    # The customer's people (and staff) choose among all its projects not closed.
+    every_open = {m["posting"].project.pk, _planned(lead).pk, other.pk}
+    for person in (m["owner"], m["member"]):
+        client.force_login(person)
+        assert _project_options(client.get(url).content.decode()) == every_open
+    staff = verified_staff()
+    assert set(posting_projects(user=staff, organization=m["organization"])) == set(
+        Project.objects.filter(pk__in=every_open)
+    )
+
+
+def test_the_leads_expert_cannot_post_for_another_project_of_the_customer(client, monkeypatch):
+    m = market()
+    lead = _lead_of(m["ana"], m["owner"])
+    elsewhere = _lead_of(m["ana"], customer(email="elsewhere@example.com"))
+    queued = OutboxMessage.objects.count()
+    client.force_login(m["ana"])
+    url = reverse("onboarding:posting_new", args=[m["organization"].slug])
+    response = client.post(url, _form(m["posting"].project, m))
+    assert response.status_code == 200
+    assert response.context["form"].errors["project"] == ["Choose one of the projects listed."]
+    assert "Choose one of the projects listed." in response.content.decode()
+    # Should the form offer it (a page opened before the rule changed), the service refuses,
+    # and the view shows why beside the field.
+    monkeypatch.setattr(
+        "onboarding.forms.posting_projects",
+        lambda *, user, organization: Project.objects.filter(organization=organization),
+    )
+    response = client.post(url, _form(m["posting"].project, m))
+    refusal = "As the lead&#x27;s expert you can post only for the project you planned"
+    assert response.status_code == 200 and refusal in response.content.decode()
+    assert "project" in response.context["form"].errors
+    with pytest.raises(ValidationError) as refused:
+        _posted_by(m["ana"], m, m["posting"].project)
+    assert list(refused.value.message_dict) == ["project"]
+    # Nor for a project of another customer, even one Ana planned: the model's check, as
+    # for the customer's own members.
+    with pytest.raises(ValidationError) as refused:
+        _posted_by(m["ana"], m, _planned(elsewhere))
+    assert refused.value.message_dict["project"] == ["Choose a project of this organization."]
+    with pytest.raises(ValidationError) as refused:
+        posting_for(m["member"], skills=[m["django"]], project=_planned(elsewhere))
+    assert refused.value.message_dict["project"] == ["Choose a project of this organization."]
+    assert Posting.objects.count() == 1  # the customer's own, nothing more
+    assert OutboxMessage.objects.count() == queued
+    assert not Event.objects.filter(verb="posted for the customer").exists()
+    # The same payload for the planned project is posted.
+    response = client.post(url, _form(_planned(lead), m))
+    assert response.status_code == 302 and Posting.objects.count() == 2
+
+
+def test_the_rule_gives_the_planned_project_only_and_a_lost_lead_none():
+    m = market()
+    ProjectFactory(organization=m["organization"])
+    lead = _lead_of(m["ana"], m["owner"])
+    assert list(projects_posted_for(m["ana"])) == [_planned(lead)]
+    lost = _lead_of(m["ben"], m["owner"], stage=Lead.Stage.LOST)
+    assert lost.summary.project and not projects_posted_for(m["ben"]).exists()
+    assert not organizations_posted_for(m["ben"]).exists()
+    lead_outcome_record(actor=m["ana"], lead=lead, outcome="lost", reason="Went elsewhere")
+    assert not projects_posted_for(m["ana"]).exists()

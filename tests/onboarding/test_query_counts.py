@@ -90,12 +90,12 @@ def test_staff_see_every_experts_stage_at_one_cost(staff_client, django_assert_n
         staff_client.get(url)
 
 
-def _post_for_customer(expert, m, n, start):
+def _post_for_customer(expert, m, project, n, start):
     for i in range(start, start + n):
         posting_create(
             actor=expert,
             organization=m["organization"],
-            project=m["posting"].project,
+            project=project,
             skills=[m["react"]],
             title=f"For the customer {i}",
             scope="Scope",
@@ -115,12 +115,12 @@ def test_the_posting_list_with_postings_made_for_the_customer(
     m["react"] = SkillFactory(name="React")
     expert = ExpertProfileFactory(skills=[]).user  # sees these only as the poster
     lead = lead_at("planning", expert=expert, contact_email=m["owner"].email)
-    planned_work(lead)
-    _post_for_customer(expert, m, 1, 0)
+    project = planned_work(lead).project  # the lead's expert posts for it only
+    _post_for_customer(expert, m, project, 1, 0)
     client.force_login(m["owner"] if who == "owner" else expert)
     url = reverse("onboarding:posting_list")
     small = _count(client, url)
-    _post_for_customer(expert, m, 10, 1)
+    _post_for_customer(expert, m, project, 10, 1)
     with django_assert_num_queries(small):
         response = client.get(url)
     assert response.content.decode().count("on the customer's behalf") == 11

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertProfile, Organization, Skill
 from projects.models import Project
-from projects.posting_rights import organizations_posted_for
+from projects.posting_rights import projects_posted_for
 
 REGION_CODES = {code for code, _ in ExpertProfile.Region.choices}
 
@@ -25,11 +25,12 @@ class PostingQuerySet(models.QuerySet):
         if user.sees_everything:
             return self
         # The expert of a customer's lead sees what they posted for it while they still
-        # may post for it (their offers stay theirs: OfferQuerySet).
+        # may post for its project (their offers stay theirs: OfferQuerySet); a posting
+        # for another of the customer's projects is not theirs to follow.
         posted_for = Q(
             on_behalf=True,
             created_by=user,
-            organization__in=organizations_posted_for(user).values("pk"),
+            project__in=projects_posted_for(user).values("pk"),
         )
         own = Q(organization__memberships__user=user) | posted_for
         profile = getattr(user, "expert_profile", None)

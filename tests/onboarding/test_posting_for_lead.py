@@ -218,6 +218,25 @@ def _project_options(page: str) -> set[int]:
     return {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
 
 
+def test_a_posting_on_behalf_for_a_project_the_right_does_not_cover_is_hidden_from_its_expert(
+    client,
+):
+    """A posting made for another of the customer's projects (before the rule was per
+    project, or moved since) is not the expert's to follow: hidden, and 404."""
+    m = market()
+    skill_free = ExpertProfileFactory(skills=[]).user  # sees nothing as a matching expert
+    lead = _lead_of(skill_free, m["owner"])
+    posting = _posted_by(skill_free, m, _planned(lead))
+    assert posting in Posting.objects.visible_to(skill_free)
+    client.force_login(skill_free)
+    assert client.get(posting.get_absolute_url()).status_code == 200
+    other = ProjectFactory(organization=m["organization"], name="Warehouse scanner app")
+    Posting.objects.filter(pk=posting.pk).update(project=other)
+    assert posting not in Posting.objects.visible_to(skill_free)
+    assert client.get(posting.get_absolute_url()).status_code == 404
+    assert posting in Posting.objects.visible_to(m["owner"])
+
+
 def test_the_leads_expert_is_offered_only_the_planned_project_the_customer_all(client):
     m = market()
     lead = _lead_of(m["ana"], m["owner"])

@@ -60,8 +60,7 @@ def report_figures(
     has changed since they were kept."""
     if group not in KEPT_GROUPS:
         summary = report_summary(user=user, report=report, group=group)
-        rows = report_table(user=user, report=report, group=group, summary=summary)
-        return summary, Paginator(rows, page_size).get_page(page_number)
+        return summary, _page(user, report, group, summary, page_number, page_size)
     mark = writes_so_far()
     report = replace(report, settled=settled_spans(report))
     key = _figures_key(user=user, report=report, group=group)
@@ -75,13 +74,17 @@ def report_figures(
         summary = new[summary_key] = report_summary(user=user, report=report, group=group)
     figures = found.get(page_key)
     if figures is None:
-        rows = report_table(user=user, report=report, group=group, summary=summary)
-        page = Paginator(rows, page_size).get_page(page_number)
+        page = _page(user, report, group, summary, page_number, page_size)
         figures = new[page_key] = (list(page.object_list), page.number, page.paginator.count)
     if new and nothing_written_since(mark):
         cache.set_many(new, FIGURES_TTL)
     rows, number, count = figures
     return summary, Page(rows, number, Paginator(_Counted(count), page_size))
+
+
+def _page(user, report: ReportFilter, group: str, summary: dict, page_number, page_size: int):
+    rows = report_table(user=user, report=report, group=group, summary=summary)
+    return Paginator(rows, page_size).get_page(page_number)
 
 
 def _figures_key(*, user, report: ReportFilter, group: str) -> str:

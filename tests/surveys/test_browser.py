@@ -3,6 +3,7 @@ the score with a comment, and staff, signed in with their authenticator, see it 
 figures."""
 
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -46,6 +47,10 @@ def _staff_with_authenticator():
 
 
 def _current_code(secret: str) -> str:
+    # Not in a period's last 5 seconds: on a loaded machine the code could expire between
+    # being typed and being checked (CI failed so, waiting for the page after sign-in).
+    while time.time() % 30 > 25:
+        time.sleep(0.5)
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
